@@ -1,0 +1,24 @@
+/**
+ * The hono environment shared by all routes: dependencies and the caller.
+ * @module
+ */
+import type { AwsClients } from "../aws/clients.ts";
+import type { Config } from "../config/load.ts";
+import type { Principal } from "../auth/principal.ts";
+
+/** What the app needs from outside; only `main.ts` and tests build it. */
+export interface AppDeps {
+  config: Config;
+  kv: Deno.Kv;
+  aws: AwsClients;
+  /** Current time in milliseconds; tests may pass a fake clock. */
+  now: () => number;
+}
+
+/** Hono `Env` of Batchgate's app. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    principal: Principal;
+  };
+}

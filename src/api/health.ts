@@ -1,0 +1,28 @@
+/**
+ * `GET /health/liveliness` and `GET /health/readiness`.
+ * @module
+ */
+import { Hono } from "hono";
+import { VERSION } from "../version.ts";
+import type { AppEnv } from "./context.ts";
+
+/** Health routes; they need no key, like LiteLLM's. */
+export function healthRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/health/liveliness", (c) => c.json({ status: "healthy" }));
+  app.get("/health/readiness", async (c) => {
+    const { kv, config } = c.get("deps");
+    try {
+      await kv.get(["health"]);
+    } catch (error) {
+      return c.json({ status: "unhealthy", kv: "error", error: (error as Error).message }, 503);
+    }
+    return c.json({
+      status: "healthy",
+      kv: "connected",
+      version: VERSION,
+      model_groups: config.modelGroups.size,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,68 @@
+/**
+ * Starts a whole Batchgate instance: KV, AWS clients, the HTTP server and
+ * the background poller. `main.ts`, the demo and end-to-end tests use it.
+ * @module
+ */
+import { AwsClients } from "./aws/clients.ts";
+import type { Config } from "./config/load.ts";
+import { createApp } from "./api/app.ts";
+import { openKv } from "./store/kv.ts";
+import { log } from "./log.ts";
+
+/** Options of {@linkcode startBatchgate}. */
+export interface StartOptions {
+  config: Config;
+  /** KV path, `:memory:` or KV Connect URL. */
+  kv: string;
+  port: number;
+  /** Bind address; defaults to 127.0.0.1 without a master key, else 0.0.0.0. */
+  host?: string;
+  /** Starts the background poller (default true). */
+  poll?: boolean;
+}
+
+/** A running instance. */
+export interface RunningBatchgate {
+  url: string;
+  port: number;
+  /** Stops accepting requests, finishes in-flight ones, stops the poller, closes KV. */
+  shutdown(): Promise<void>;
+}
+
+/** The default local KV file. */
+export const DEFAULT_KV_PATH = "./data/batchgate.kv";
+
+/** Starts Batchgate and resolves once it listens. */
+export async function startBatchgate(options: StartOptions): Promise<RunningBatchgate> {
+  const { config } = options;
+  const kv = await openKv(options.kv);
+  const aws = new AwsClients();
+  const deps = { config, kv, aws, now: () => Date.now() };
+  const app = createApp(deps);
+  const host = options.host ?? (config.masterKey ? "0.0.0.0" : "127.0.0.1");
+  if (!config.masterKey && host === "127.0.0.1") {
+    log.warn("No master_key is set: binding to 127.0.0.1 only and refusing admin routes", {});
+  }
+  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    port: options.port,
+    hostname: host,
+    onListen: (addr) => resolve(addr as Deno.NetAddr),
+  }, app.fetch);
+  const addr = await listening;
+  const shownHost = host === "0.0.0.0" ? "127.0.0.1" : host;
+  const url = `http://${shownHost}:${addr.port}`;
+  log.info("Batchgate listening", { url, host, model_groups: [...config.modelGroups.keys()] });
+  let stopped = false;
+  return {
+    url,
+    port: addr.port,
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      await server.shutdown();
+      aws.destroy();
+      kv.close();
+    },
+  };
+}

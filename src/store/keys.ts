@@ -1,0 +1,79 @@
+/**
+ * Every Deno KV key Batchgate uses, built here and nowhere else.
+ * Records are `[collection, id]`; indexes are `<things>_by_<field>` and hold
+ * only the id, so they never drift from the record.
+ * @module
+ */
+
+/** Virtual key record, by SHA-256 hash of the raw key. */
+export const apiKeyKey = (hash: string): Deno.KvKey => ["api_key", hash];
+/** Index: keys of a user. */
+export const apiKeyByUserKey = (userId: string, hash: string): Deno.KvKey => [
+  "api_key_by_user",
+  userId,
+  hash,
+];
+/** Index: keys of a team. */
+export const apiKeyByTeamKey = (teamId: string, hash: string): Deno.KvKey => [
+  "api_key_by_team",
+  teamId,
+  hash,
+];
+/** User record. */
+export const userKey = (userId: string): Deno.KvKey => ["user", userId];
+/** Team record. */
+export const teamKey = (teamId: string): Deno.KvKey => ["team", teamId];
+
+/** File record. */
+export const fileKey = (fileId: string): Deno.KvKey => ["file", fileId];
+/** Index: files of an owner (a key hash, or `master`). */
+export const fileByOwnerKey = (ownerId: string, fileId: string): Deno.KvKey => [
+  "file_by_owner",
+  ownerId,
+  fileId,
+];
+/** Index: files of a team. */
+export const fileByTeamKey = (teamId: string, fileId: string): Deno.KvKey => [
+  "file_by_team",
+  teamId,
+  fileId,
+];
+
+/** Batch record. */
+export const batchKey = (batchId: string): Deno.KvKey => ["batch", batchId];
+/** Index: batches of an owner. */
+export const batchByOwnerKey = (ownerId: string, batchId: string): Deno.KvKey => [
+  "batch_by_owner",
+  ownerId,
+  batchId,
+];
+/** Index: batches of a team. */
+export const batchByTeamKey = (teamId: string, batchId: string): Deno.KvKey => [
+  "batch_by_team",
+  teamId,
+  batchId,
+];
+/** Index: batches the poller still has to watch. */
+export const activeBatchKey = (batchId: string): Deno.KvKey => ["batch_active", batchId];
+/** Lease on a batch (refresh, finalization), with `expireIn`. */
+export const batchLeaseKey = (batchId: string): Deno.KvKey => ["batch_lease", batchId];
+
+/** Marker that a batch's cost was recorded (exactly once). */
+export const spendMarkerKey = (batchId: string): Deno.KvKey => ["spend_marker", batchId];
+/** Spend log entry, time-ordered. */
+export const spendLogKey = (logId: string): Deno.KvKey => ["spend_log", logId];
+
+/** Prefixes for listings. */
+export const prefixes = {
+  apiKey: ["api_key"] as Deno.KvKey,
+  apiKeyByUser: (userId: string): Deno.KvKey => ["api_key_by_user", userId],
+  apiKeyByTeam: (teamId: string): Deno.KvKey => ["api_key_by_team", teamId],
+  user: ["user"] as Deno.KvKey,
+  team: ["team"] as Deno.KvKey,
+  fileByOwner: (ownerId: string): Deno.KvKey => ["file_by_owner", ownerId],
+  fileByTeam: (teamId: string): Deno.KvKey => ["file_by_team", teamId],
+  batchByOwner: (ownerId: string): Deno.KvKey => ["batch_by_owner", ownerId],
+  batchByTeam: (teamId: string): Deno.KvKey => ["batch_by_team", teamId],
+  activeBatch: ["batch_active"] as Deno.KvKey,
+  spendLog: ["spend_log"] as Deno.KvKey,
+};
