@@ -41,7 +41,7 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
   const app = createApp(deps);
   const host = options.host ?? (config.masterKey ? "0.0.0.0" : "127.0.0.1");
   if (!config.masterKey && host === "127.0.0.1") {
-    log.warn("No master_key is set: binding to 127.0.0.1 only and refusing admin routes", {});
+    log.warn("No master_key is set: auth is off, so binding to 127.0.0.1 only", {});
   }
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({

@@ -66,7 +66,8 @@ function allowedMethods(app: Hono<AppEnv>, path: string): string[] {
     if (route.method === "ALL") continue;
     const pattern = "^" +
       route.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")
-        .replace(/\*/g, ".*") + "/?$";
+        .replace(/\*/g, ".*") +
+      "/?$";
     if (new RegExp(pattern).test(path)) methods.add(route.method);
   }
   return [...methods];

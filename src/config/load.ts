@@ -134,7 +134,11 @@ export function parseConfig(text: string, options: LoadConfigOptions = {}): Conf
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") {
     const input = (issue as { input?: unknown }).input;
-    const received = input === undefined ? "nothing" : Array.isArray(input) ? "array" : typeof input;
+    const received = input === undefined
+      ? "nothing"
+      : Array.isArray(input)
+      ? "array"
+      : typeof input;
     return `expected ${issue.expected}, received ${received}`;
   }
   return issue.message;

@@ -1,0 +1,108 @@
+/**
+ * Authentication middleware: master key or virtual key → `c.var.principal`.
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../errors.ts";
+import type { AppEnv } from "../api/context.ts";
+import { getKeyByHash, getTeam } from "../store/api_keys.ts";
+import { hashKey } from "./hash.ts";
+import type { Principal } from "./principal.ts";
+
+/** Owner id of everything the master key creates. */
+export const MASTER_OWNER = "master";
+
+/** Options of {@linkcode requireKey}. */
+export interface RequireKeyOptions {
+  /** Only the master key may pass (403 for virtual keys). */
+  admin?: boolean;
+}
+
+/** Reads the raw key from `Authorization: Bearer`, `x-litellm-api-key` or `api-key`. */
+export function rawKeyOf(headers: Headers): string | undefined {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    return match ? match[1]!.trim() : auth.trim();
+  }
+  return headers.get("x-litellm-api-key")?.trim() || headers.get("api-key")?.trim() ||
+    undefined;
+}
+
+/**
+ * Authenticates the caller and sets `c.var.principal`.
+ * Without a configured master key auth is off (LiteLLM's behaviour; the
+ * server then binds to loopback only) and every caller acts as the admin.
+ * @throws {ApiError} 401 without a valid key, 403 for a virtual key on an admin route
+ */
+export function requireKey(options: RequireKeyOptions = {}): MiddlewareHandler<AppEnv> {
+  const adminOnly = options.admin ?? false;
+  let masterHash: Promise<string> | undefined;
+  return async function requireKey(c, next) {
+    const { config, kv, now } = c.get("deps");
+    const raw = rawKeyOf(c.req.raw.headers);
+    if (!config.masterKey && raw === undefined) {
+      c.set("principal", adminPrincipal());
+      return await next();
+    }
+    if (raw === undefined) {
+      throw new ApiError(401, "Missing API key: pass it as 'Authorization: Bearer sk-...'", {
+        code: "missing_api_key",
+      });
+    }
+    const hash = await hashKey(raw);
+    if (config.masterKey) {
+      masterHash ??= hashKey(config.masterKey);
+      if (hash === await masterHash) {
+        c.set("principal", adminPrincipal());
+        return await next();
+      }
+    }
+    const key = await getKeyByHash(kv, hash);
+    if (!key) throw new ApiError(401, "Invalid API key", { code: "invalid_api_key" });
+    if (key.deletedAt !== null) {
+      throw new ApiError(401, `API key ${key.keyName} was deleted`, { code: "invalid_api_key" });
+    }
+    if (key.expiresAt !== null && key.expiresAt <= now()) {
+      throw new ApiError(
+        401,
+        `API key ${key.keyName} expired at ${new Date(key.expiresAt).toISOString()}`,
+        { code: "expired_api_key" },
+      );
+    }
+    if (adminOnly) {
+      throw new ApiError(403, "Only the master key may call this route", {
+        code: "admin_only",
+      });
+    }
+    const team = key.teamId ? await getTeam(kv, key.teamId) : null;
+    const principal: Principal = {
+      isAdmin: false,
+      ownerId: key.hash,
+      models: intersectModels(key.models, team?.models ?? []),
+    };
+    if (key.keyAlias) principal.keyAlias = key.keyAlias;
+    if (key.userId) principal.userId = key.userId;
+    if (key.teamId) principal.teamId = key.teamId;
+    c.set("principal", principal);
+    await next();
+  };
+}
+
+function adminPrincipal(): Principal {
+  return { isAdmin: true, ownerId: MASTER_OWNER, models: "all" };
+}
+
+/** A key's usable models: its list ∩ its team's, where an empty list means all. */
+export function intersectModels(
+  keyModels: readonly string[],
+  teamModels: readonly string[],
+): ReadonlySet<string> | "all" {
+  const keyAll = keyModels.length === 0 || keyModels.includes("*");
+  const teamAll = teamModels.length === 0 || teamModels.includes("*");
+  if (keyAll && teamAll) return "all";
+  if (keyAll) return new Set(teamModels);
+  if (teamAll) return new Set(keyModels);
+  const team = new Set(teamModels);
+  return new Set(keyModels.filter((m) => team.has(m)));
+}
