@@ -8,6 +8,9 @@ import type { Config } from "./config/load.ts";
 import { createApp } from "./api/app.ts";
 import { openKv } from "./store/kv.ts";
 import { log } from "./log.ts";
+import { BackgroundTasks } from "./worker/tasks.ts";
+import { Poller } from "./worker/poller.ts";
+import { randomAlnum } from "./ids.ts";
 
 /** Options of {@linkcode startBatchgate}. */
 export interface StartOptions {
@@ -37,7 +40,8 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
   const { config } = options;
   const kv = await openKv(options.kv);
   const aws = new AwsClients();
-  const deps = { config, kv, aws, now: () => Date.now() };
+  const tasks = new BackgroundTasks();
+  const deps = { config, kv, aws, now: () => Date.now(), tasks, instanceId: randomAlnum(12) };
   const app = createApp(deps);
   const host = options.host ?? (config.masterKey ? "0.0.0.0" : "127.0.0.1");
   if (!config.masterKey && host === "127.0.0.1") {
@@ -52,6 +56,8 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
   const addr = await listening;
   const shownHost = host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `http://${shownHost}:${addr.port}`;
+  const poller = options.poll === false ? null : new Poller(deps);
+  poller?.start();
   log.info("Batchgate listening", { url, host, model_groups: [...config.modelGroups.keys()] });
   let stopped = false;
   return {
@@ -61,6 +67,8 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
       if (stopped) return;
       stopped = true;
       await server.shutdown();
+      await poller?.stop();
+      await tasks.drain();
       aws.destroy();
       kv.close();
     },

@@ -5,6 +5,7 @@
 import type { AwsClients } from "../aws/clients.ts";
 import type { Config } from "../config/load.ts";
 import type { Principal } from "../auth/principal.ts";
+import type { BackgroundTasks } from "../worker/tasks.ts";
 
 /** What the app needs from outside; only `main.ts` and tests build it. */
 export interface AppDeps {
@@ -13,6 +14,10 @@ export interface AppDeps {
   aws: AwsClients;
   /** Current time in milliseconds; tests may pass a fake clock. */
   now: () => number;
+  /** Background work of this process (finalizations a request started). */
+  tasks: BackgroundTasks;
+  /** Identifies this process in KV leases. */
+  instanceId: string;
 }
 
 /** Hono `Env` of Batchgate's app. */

@@ -1,0 +1,45 @@
+/**
+ * OpenAI Batches API: create, retrieve, list, cancel.
+ * @module
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireKey } from "../auth/require_key.ts";
+import { createBatch, CreateBatchBody } from "../batches/create.ts";
+import { cancelBatch, listBatches, retrieveBatch } from "../batches/batches.ts";
+import { toOpenAIBatch } from "../batches/status.ts";
+import type { AppEnv } from "./context.ts";
+import { parseJson, parseQuery } from "./validate.ts";
+
+const ListBatchesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  after: z.string().optional(),
+});
+
+/** Routes under `/v1/batches` (also mounted at `/batches`). */
+export function batchRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requireKey());
+
+  app.post("/", async (c) => {
+    const body = await parseJson(c, CreateBatchBody);
+    const batch = await createBatch(c.get("deps"), c.get("principal"), body);
+    return c.json(toOpenAIBatch(batch));
+  });
+
+  app.get("/", async (c) => {
+    const query = parseQuery(c, ListBatchesQuery);
+    return c.json(await listBatches(c.get("deps"), c.get("principal"), query));
+  });
+
+  app.get("/:id", async (c) => {
+    const batch = await retrieveBatch(c.get("deps"), c.get("principal"), c.req.param("id"));
+    return c.json(toOpenAIBatch(batch));
+  });
+
+  app.post("/:id/cancel", async (c) => {
+    const batch = await cancelBatch(c.get("deps"), c.get("principal"), c.req.param("id"));
+    return c.json(toOpenAIBatch(batch));
+  });
+  return app;
+}

@@ -1,0 +1,140 @@
+/**
+ * `POST /v1/batches`: checks, then the batch is saved to KV *before* the
+ * Bedrock call, so a crash at any point leaves a record that the poller
+ * completes with the same idempotency token.
+ * @module
+ */
+import { z } from "zod";
+import { ApiError, badRequest } from "../errors.ts";
+import type { AppDeps } from "../api/context.ts";
+import type { Principal } from "../auth/principal.ts";
+import { newId } from "../ids.ts";
+import { log } from "../log.ts";
+import { canUseModel } from "../auth/principal.ts";
+import { type BatchRecord, createBatchRecord } from "../store/batches.ts";
+import { getVisibleFile } from "../store/files.ts";
+import { deploymentAt } from "../files/deployments.ts";
+import { s3Uri } from "../storage/object_store.ts";
+import { jobNameOf } from "./bedrock_jobs.ts";
+import { submitPendingJobs } from "./refresh.ts";
+
+/** The body of `POST /v1/batches`. */
+export const CreateBatchBody = z.object({
+  input_file_id: z.string().min(1),
+  endpoint: z.string().min(1),
+  completion_window: z.literal("24h", { error: "completion_window must be '24h'" }),
+  metadata: z.record(z.string().max(64), z.string().max(512)).nullish().refine(
+    (m) => !m || Object.keys(m).length <= 16,
+    { error: "metadata takes at most 16 pairs" },
+  ),
+}).loose();
+/** A parsed create-batch body. */
+export type CreateBatchBody = z.infer<typeof CreateBatchBody>;
+
+/**
+ * Creates a batch and submits its Bedrock job.
+ * @throws {ApiError} 404 for a file the caller cannot see, 400 for a file that cannot run
+ */
+export async function createBatch(
+  deps: AppDeps,
+  principal: Principal,
+  body: CreateBatchBody,
+): Promise<BatchRecord> {
+  const file = await getVisibleFile(deps.kv, principal, body.input_file_id);
+  if (!file) {
+    throw new ApiError(404, `No file found with id '${body.input_file_id}'`, {
+      param: "input_file_id",
+      code: "not_found",
+    });
+  }
+  if (file.purpose !== "batch" || !file.input) {
+    throw badRequest(
+      `Cannot create batch: file ${file.id} has purpose '${file.purpose}', not batch`,
+      {
+        param: "input_file_id",
+      },
+    );
+  }
+  const input = file.input;
+  if (body.endpoint !== input.endpoint) {
+    throw badRequest(
+      `Cannot create batch: endpoint '${body.endpoint}' differs from the file's requests, which use '${input.endpoint}'`,
+      { param: "endpoint" },
+    );
+  }
+  if (!canUseModel(principal, file.location.modelGroup)) {
+    throw new ApiError(403, `This key may not use model '${file.location.modelGroup}'`, {
+      param: "input_file_id",
+      code: "model_not_allowed",
+    });
+  }
+  const deployment = deploymentAt(deps.config, file.location);
+  if (input.records < deployment.minRecords) {
+    throw badRequest(
+      `Cannot create batch: input file has ${input.records} requests, Bedrock needs at least ${deployment.minRecords} per job`,
+      { param: "input_file_id", code: "too_few_requests" },
+    );
+  }
+  const now = deps.now();
+  const id = newId("batch_", now);
+  const jobName = jobNameOf(id, 0);
+  const batch: BatchRecord = {
+    id,
+    ownerId: principal.ownerId,
+    teamId: principal.teamId ?? null,
+    userId: principal.userId ?? null,
+    keyAlias: principal.keyAlias ?? null,
+    inputFileId: file.id,
+    endpoint: body.endpoint,
+    completionWindow: body.completion_window,
+    metadata: body.metadata ?? null,
+    modelGroup: file.location.modelGroup,
+    location: file.location,
+    records: input.records,
+    status: "validating",
+    createdAt: Math.floor(now / 1000),
+    expiresAt: Math.floor(now / 1000) + 24 * 3600,
+    inProgressAt: null,
+    finalizingAt: null,
+    completedAt: null,
+    failedAt: null,
+    expiredAt: null,
+    cancellingAt: null,
+    cancelledAt: null,
+    errors: null,
+    requestCounts: { total: input.records, completed: 0, failed: 0 },
+    usage: null,
+    cost: null,
+    outputFileId: null,
+    errorFileId: null,
+    plannedOutputFileId: newId("file-", now),
+    plannedErrorFileId: newId("file-", now),
+    jobs: [{
+      jobName,
+      clientRequestToken: jobName,
+      jobArn: null,
+      status: null,
+      message: null,
+      inputS3Uri: s3Uri({ bucket: file.location.bucket, key: input.bedrockKey }),
+      outputS3Uri: s3Uri({
+        bucket: deployment.s3.outputBucket,
+        key: `${deployment.s3.prefix}batches/${id}/bedrock-output/`,
+      }),
+      submitTime: null,
+      endTime: null,
+      counts: null,
+      stopRequested: false,
+      createError: null,
+    }],
+    cancelRequested: false,
+    refreshedAtMs: now,
+  };
+  if (!(await createBatchRecord(deps.kv, batch))) {
+    throw new ApiError(404, `No file found with id '${body.input_file_id}'`, {
+      param: "input_file_id",
+      code: "not_found",
+    });
+  }
+  log.info("Batch created", { batchId: id, fileId: file.id, records: input.records });
+  return await submitPendingJobs(deps, id);
+}

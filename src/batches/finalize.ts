@@ -1,0 +1,372 @@
+/**
+ * Converting a finished batch's Bedrock output into OpenAI output and error
+ * files. Output lines are joined to requests by `recordId` (Bedrock does not
+ * keep order); records that never ran become `batch_expired` /
+ * `batch_cancelled` errors. The terminal state, the two file records and the
+ * end of the input file's in-use mark commit in one KV atomic, so a crash
+ * mid-way only means the conversion runs again, writing the same objects
+ * under the same ids.
+ * @module
+ */
+import type { AppDeps } from "../api/context.ts";
+import { log } from "../log.ts";
+import { randomAlnum } from "../ids.ts";
+import { translatorFor } from "../bedrock/translators.ts";
+import type { Translator } from "../bedrock/translator.ts";
+import { recordIndexOf } from "../ingest/ingest_jsonl.ts";
+import { deploymentAt, objectStoreFor } from "../files/deployments.ts";
+import { JsonlWriter } from "../storage/jsonl_writer.ts";
+import { readLineBatches } from "../storage/lines.ts";
+import { type ObjectStore, parseS3Uri } from "../storage/object_store.ts";
+import { type BatchRecord, getBatchEntry, updateBatch } from "../store/batches.ts";
+import { fileCreateOps, type FileRecord, getFileEntry } from "../store/files.ts";
+import { finalStatusOf } from "./status.ts";
+
+/** Manifest Bedrock writes beside the output (`manifest.json.out`). */
+interface Manifest {
+  totalRecordCount?: number;
+  processedRecordCount?: number;
+  successRecordCount?: number;
+  errorRecordCount?: number;
+  inputTokenCount?: number;
+  outputTokenCount?: number;
+}
+
+/** Totals of one conversion. */
+interface Conversion {
+  outputLines: number;
+  errorLines: number;
+  inputTokens: number;
+  outputTokens: number;
+  manifestInputTokens: number;
+  manifestOutputTokens: number;
+  outputObjects: number;
+}
+
+const UNPROCESSED_ERRORS = {
+  expired: {
+    code: "batch_expired",
+    message: "This request could not be executed before the completion window expired",
+  },
+  cancelled: { code: "batch_cancelled", message: "This request was cancelled before it ran" },
+  completed: { code: "batch_failed", message: "Bedrock returned no result for this request" },
+  failed: { code: "batch_failed", message: "The batch failed before this request ran" },
+} as const;
+
+/** S3 keys of a batch's converted files. */
+export function batchOutputKeys(prefix: string, batchId: string) {
+  return {
+    output: `${prefix}batches/${batchId}/output.jsonl`,
+    errors: `${prefix}batches/${batchId}/errors.jsonl`,
+  };
+}
+
+/**
+ * Converts a `finalizing` batch's output and makes it terminal. Callers hold
+ * the batch lease. Does nothing for a batch in another state.
+ */
+export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<BatchRecord> {
+  const entry = await getBatchEntry(deps.kv, batchId);
+  const batch = entry.value;
+  if (!batch) throw new Error(`Batch ${batchId} vanished from KV`);
+  if (batch.status !== "finalizing") return batch;
+  const finalStatus = finalStatusOf(batch);
+  const deployment = deploymentAt(deps.config, batch.location);
+  const store = objectStoreFor(deps.aws, deployment);
+  const input = (await getFileEntry(deps.kv, batch.inputFileId)).value;
+  if (!input?.input) throw new Error(`Input file of batch ${batchId} vanished from KV`);
+  const customIds = await readRecordMap(store, input);
+  const keys = batchOutputKeys(deployment.s3.prefix, batchId);
+  const bucket = deployment.s3.outputBucket;
+  const outputUpload = store.startUpload({ bucket, key: keys.output });
+  const errorUpload = store.startUpload({ bucket, key: keys.errors });
+  let totals: Conversion;
+  try {
+    totals = await convert(store, batch, {
+      customIds,
+      modelGroup: batch.modelGroup,
+      translator: translatorFor(deployment.modelId),
+      output: new JsonlWriter(outputUpload.writable.getWriter()),
+      errors: new JsonlWriter(errorUpload.writable.getWriter()),
+      unprocessed: UNPROCESSED_ERRORS[finalStatus],
+      // A batch that failed before anything ran reports its failure in `errors`, not per line.
+      writeUnprocessed: finalStatus !== "failed",
+      created: Math.floor(deps.now() / 1000),
+    });
+    await Promise.all([outputUpload.done, errorUpload.done]);
+  } catch (error) {
+    await Promise.all([outputUpload.abort(), errorUpload.abort()]);
+    throw error;
+  }
+  const empty = [
+    ...(totals.outputLines === 0 ? [keys.output] : []),
+    ...(totals.errorLines === 0 ? [keys.errors] : []),
+  ];
+  if (empty.length > 0) await store.delete(bucket, empty);
+  if (
+    totals.outputObjects > 0 &&
+    (totals.manifestInputTokens !== totals.inputTokens ||
+      totals.manifestOutputTokens !== totals.outputTokens)
+  ) {
+    log.warn("Token counts differ from Bedrock's manifest", { batchId, ...totals });
+  }
+  // Records are the source of truth; the manifest covers records we could not parse.
+  const inputTokens = Math.max(totals.inputTokens, totals.manifestInputTokens);
+  const outputTokens = Math.max(totals.outputTokens, totals.manifestOutputTokens);
+  const nowS = Math.floor(deps.now() / 1000);
+  const location = { ...batch.location, bucket };
+  const outputFile = totals.outputLines > 0
+    ? outputFileRecord(batch, batch.plannedOutputFileId, "batch_output.jsonl", keys.output)
+    : null;
+  const errorFile = totals.errorLines > 0
+    ? outputFileRecord(batch, batch.plannedErrorFileId, "batch_errors.jsonl", keys.errors)
+    : null;
+  const sizes = await objectSizes(store, bucket, [keys.output, keys.errors]);
+  const finalized = await updateBatch(deps.kv, batchId, (b) => {
+    if (b.status !== "finalizing") return null;
+    const next: BatchRecord = {
+      ...b,
+      status: finalStatus,
+      outputFileId: outputFile?.id ?? null,
+      errorFileId: errorFile?.id ?? null,
+      requestCounts: {
+        total: b.records,
+        completed: totals.outputLines,
+        failed: finalStatus === "failed" && totals.errorLines === 0 ? b.records : totals.errorLines,
+      },
+      usage: inputTokens + outputTokens > 0
+        ? {
+          input_tokens: inputTokens,
+          output_tokens: outputTokens,
+          total_tokens: inputTokens + outputTokens,
+        }
+        : null,
+    };
+    if (finalStatus === "completed") next.completedAt = nowS;
+    if (finalStatus === "expired") next.expiredAt = nowS;
+    if (finalStatus === "cancelled") next.cancelledAt = nowS;
+    if (finalStatus === "failed") {
+      next.failedAt = nowS;
+      next.errors ??= b.jobs.filter((j) => j.message).map((j) => ({
+        code: "bedrock_job_failed",
+        message: j.message!,
+        param: null,
+        line: null,
+      }));
+    }
+    return next;
+  }, (op) => {
+    for (const file of [outputFile, errorFile]) {
+      if (file) fileCreateOps(op, { ...file, location, bytes: sizes.get(file.contentKey) ?? 0 });
+    }
+  });
+  log.info("Batch finalized", {
+    batchId,
+    status: finalized.status,
+    completed: totals.outputLines,
+    failed: totals.errorLines,
+  });
+  return finalized;
+}
+
+function outputFileRecord(
+  batch: BatchRecord,
+  id: string,
+  filename: string,
+  key: string,
+): FileRecord {
+  return {
+    id,
+    ownerId: batch.ownerId,
+    teamId: batch.teamId,
+    purpose: "batch_output",
+    filename,
+    bytes: 0,
+    createdAt: Math.floor(Date.now() / 1000),
+    location: batch.location,
+    contentKey: key,
+    objectKeys: [key],
+    input: null,
+    batchId: batch.id,
+    activeBatchIds: [],
+  };
+}
+
+async function objectSizes(store: ObjectStore, bucket: string, keys: string[]) {
+  const sizes = new Map<string, number>();
+  for (const key of keys) {
+    for await (const obj of store.list(bucket, key)) if (obj.key === key) sizes.set(key, obj.size);
+  }
+  return sizes;
+}
+
+/** The record map: index i → custom_id of record i. Bounded by Bedrock's per-job record limit. */
+async function readRecordMap(store: ObjectStore, input: FileRecord): Promise<string[]> {
+  const stream = await store.read({ bucket: input.location.bucket, key: input.input!.mappingKey });
+  if (!stream) throw new Error(`Record map of file ${input.id} is missing from storage`);
+  const ids: string[] = [];
+  for await (const lines of readLineBatches(stream)) {
+    for (const line of lines) ids.push(JSON.parse(line) as string);
+  }
+  return ids;
+}
+
+interface ConvertOptions {
+  customIds: string[];
+  /** Reported as each response's `model`. */
+  modelGroup: string;
+  translator: Translator;
+  output: JsonlWriter;
+  errors: JsonlWriter;
+  unprocessed: { code: string; message: string };
+  writeUnprocessed: boolean;
+  created: number;
+}
+
+async function convert(
+  store: ObjectStore,
+  batch: BatchRecord,
+  options: ConvertOptions,
+): Promise<Conversion> {
+  const { customIds, output, errors } = options;
+  const seen = new Uint8Array(customIds.length);
+  const totals: Conversion = {
+    outputLines: 0,
+    errorLines: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    manifestInputTokens: 0,
+    manifestOutputTokens: 0,
+    outputObjects: 0,
+  };
+  for (const job of batch.jobs) {
+    if (!job.jobArn) continue;
+    const jobId = job.jobArn.slice(job.jobArn.lastIndexOf("/") + 1);
+    const out = parseS3Uri(job.outputS3Uri);
+    const prefix = `${out.key.replace(/\/?$/, "/")}${jobId}/`;
+    for await (const obj of store.list(out.bucket, prefix)) {
+      if (obj.key.endsWith("manifest.json.out")) {
+        const text = await store.readText({ bucket: out.bucket, key: obj.key });
+        const manifest = JSON.parse(text ?? "{}") as Manifest;
+        totals.manifestInputTokens += manifest.inputTokenCount ?? 0;
+        totals.manifestOutputTokens += manifest.outputTokenCount ?? 0;
+        continue;
+      }
+      if (!obj.key.endsWith(".out")) continue;
+      totals.outputObjects++;
+      const stream = await store.read({ bucket: out.bucket, key: obj.key });
+      if (!stream) continue;
+      for await (const lines of readLineBatches(stream)) {
+        for (const line of lines) {
+          await convertLine(line, options, seen, totals, batch.id);
+        }
+      }
+    }
+  }
+  if (options.writeUnprocessed) {
+    for (let i = 0; i < customIds.length; i++) {
+      if (seen[i]) continue;
+      await errors.add(JSON.stringify({
+        id: `batch_req_${randomAlnum(24)}`,
+        custom_id: customIds[i],
+        response: null,
+        error: options.unprocessed,
+      }));
+    }
+  }
+  await output.close();
+  await errors.close();
+  totals.outputLines = output.lines;
+  totals.errorLines = errors.lines;
+  return totals;
+}
+
+async function convertLine(
+  line: string,
+  options: ConvertOptions,
+  seen: Uint8Array,
+  totals: Conversion,
+  batchId: string,
+): Promise<void> {
+  let record: { recordId?: unknown; modelOutput?: unknown; error?: unknown };
+  try {
+    record = JSON.parse(line);
+  } catch {
+    log.warn("Skipping an output line that is not JSON", { batchId });
+    return;
+  }
+  const index = typeof record.recordId === "string" ? recordIndexOf(record.recordId) : -1;
+  if (index < 0 || index >= options.customIds.length || seen[index]) {
+    log.warn("Skipping an output line with an unknown or repeated recordId", {
+      batchId,
+      recordId: String(record.recordId).slice(0, 40),
+    });
+    return;
+  }
+  seen[index] = 1;
+  const customId = options.customIds[index]!;
+  const requestId = `req_${randomAlnum(24)}`;
+  const id = `batch_req_${randomAlnum(24)}`;
+  if (record.modelOutput !== undefined && record.modelOutput !== null) {
+    const usage = options.translator.usageOf(record.modelOutput);
+    totals.inputTokens += usage.inputTokens;
+    totals.outputTokens += usage.outputTokens;
+    let body: Record<string, unknown>;
+    try {
+      body = options.translator.fromModelOutput(record.modelOutput, {
+        modelGroup: options.modelGroup,
+        created: options.created,
+        responseId: `chatcmpl-${randomAlnum(24)}`,
+      });
+    } catch (error) {
+      await options.errors.add(errorLine(id, customId, requestId, 500, {
+        message: `Cannot convert the model's output: ${(error as Error).message}`,
+        code: "invalid_model_output",
+      }));
+      return;
+    }
+    await options.output.add(JSON.stringify({
+      id,
+      custom_id: customId,
+      response: { status_code: 200, request_id: requestId, body },
+      error: null,
+    }));
+    return;
+  }
+  const err = (record.error ?? {}) as { errorCode?: unknown; errorMessage?: unknown };
+  const status = Number(err.errorCode);
+  await options.errors.add(
+    errorLine(id, customId, requestId, Number.isInteger(status) && status >= 400 ? status : 500, {
+      message: typeof err.errorMessage === "string"
+        ? err.errorMessage
+        : "Bedrock reported an error for this request",
+      code: err.errorCode === undefined ? null : String(err.errorCode),
+    }),
+  );
+}
+
+function errorLine(
+  id: string,
+  customId: string,
+  requestId: string,
+  status: number,
+  error: { message: string; code: string | null },
+): string {
+  return JSON.stringify({
+    id,
+    custom_id: customId,
+    response: {
+      status_code: status,
+      request_id: requestId,
+      body: {
+        error: {
+          message: error.message,
+          type: status < 500 ? "invalid_request_error" : "server_error",
+          param: null,
+          code: error.code,
+        },
+      },
+    },
+    error: null,
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * Reading, listing and deleting files, and their OpenAI shape.
+ * @module
+ */
+import { ApiError, notFound } from "../errors.ts";
+import type { AppDeps } from "../api/context.ts";
+import type { Principal } from "../auth/principal.ts";
+import {
+  deleteFileRecord,
+  type FileRecord,
+  getVisibleFile,
+  listVisibleFiles,
+} from "../store/files.ts";
+import type { ListPageOptions } from "../store/owned.ts";
+import { deploymentAt, objectStoreFor } from "./deployments.ts";
+import { log } from "../log.ts";
+
+/** OpenAI's file object. */
+export interface OpenAIFile {
+  id: string;
+  object: "file";
+  bytes: number;
+  created_at: number;
+  expires_at: number | null;
+  filename: string;
+  purpose: string;
+  status: "processed";
+  status_details: null;
+}
+
+/** The OpenAI file object of a record (no bucket, key or ARN in it). */
+export function toOpenAIFile(file: FileRecord): OpenAIFile {
+  return {
+    id: file.id,
+    object: "file",
+    bytes: file.bytes,
+    created_at: file.createdAt,
+    expires_at: null,
+    filename: file.filename,
+    purpose: file.purpose,
+    status: "processed",
+    status_details: null,
+  };
+}
+
+/**
+ * A file the principal may see.
+ * @throws {ApiError} 404 otherwise, the same whether it exists or not
+ */
+export async function getFileFor(
+  deps: AppDeps,
+  principal: Principal,
+  id: string,
+): Promise<FileRecord> {
+  const file = await getVisibleFile(deps.kv, principal, id);
+  if (!file) throw notFound("file", id, "file_id");
+  return file;
+}
+
+/** Streams a file's bytes from S3. */
+export async function fileContent(
+  deps: AppDeps,
+  file: FileRecord,
+): Promise<ReadableStream<Uint8Array>> {
+  const deployment = deploymentAt(deps.config, file.location);
+  const stream = await objectStoreFor(deps.aws, deployment).read({
+    bucket: file.location.bucket,
+    key: file.contentKey,
+  });
+  if (!stream) {
+    throw new ApiError(500, `Cannot read file ${file.id}: its content is missing from storage`, {
+      type: "server_error",
+      code: "content_missing",
+    });
+  }
+  return stream;
+}
+
+/** One page of the principal's files. */
+export async function listFiles(
+  deps: AppDeps,
+  principal: Principal,
+  options: ListPageOptions & { purpose?: string | undefined },
+) {
+  const { files, hasMore } = await listVisibleFiles(deps.kv, principal, options);
+  const data = files.map(toOpenAIFile);
+  return {
+    object: "list" as const,
+    data,
+    first_id: data[0]?.id ?? null,
+    last_id: data[data.length - 1]?.id ?? null,
+    has_more: hasMore,
+  };
+}
+
+/**
+ * Deletes a file: KV record first (so it disappears at once), then its objects.
+ * @throws {ApiError} 404 for a file the principal cannot see, 409 while a batch runs on it
+ */
+export async function deleteFile(deps: AppDeps, principal: Principal, id: string) {
+  await getFileFor(deps, principal, id);
+  const outcome = await deleteFileRecord(deps.kv, id);
+  if (outcome.result === "missing") throw notFound("file", id, "file_id");
+  if (outcome.result === "in_use") {
+    throw new ApiError(
+      409,
+      `Cannot delete file ${id}: batch ${outcome.batchIds.join(", ")} is still running on it`,
+      { param: "file_id", code: "file_in_use" },
+    );
+  }
+  const file = outcome.file;
+  try {
+    const deployment = deploymentAt(deps.config, file.location);
+    await objectStoreFor(deps.aws, deployment).delete(file.location.bucket, file.objectKeys);
+  } catch (error) {
+    // The record is gone, so the file is deleted for every client; log the leftovers.
+    log.warn("Cannot delete a deleted file's objects", { fileId: id, error: String(error) });
+  }
+  return { id, object: "file" as const, deleted: true };
+}

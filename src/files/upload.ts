@@ -1,0 +1,336 @@
+/**
+ * `POST /v1/files`: streams a multipart upload into S3 as the original bytes,
+ * the Bedrock JSONL and the record map, validating every line on the way.
+ * On any failure every upload is aborted and nothing is stored.
+ * @module
+ */
+import { ApiError, badRequest } from "../errors.ts";
+import type { AppDeps } from "../api/context.ts";
+import type { Principal } from "../auth/principal.ts";
+import { canUseModel } from "../auth/principal.ts";
+import type { Deployment } from "../config/load.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../config/load.ts";
+import { translatorFor } from "../bedrock/translators.ts";
+import { newId } from "../ids.ts";
+import {
+  boundaryOf,
+  MultipartError,
+  type MultipartPart,
+  parseMultipart,
+  readField,
+} from "../ingest/multipart.ts";
+import {
+  ingestJsonl,
+  type IngestSinks,
+  type IngestSummary,
+  type LineTarget,
+} from "../ingest/ingest_jsonl.ts";
+import type { ObjectStore, StreamingUpload } from "../storage/object_store.ts";
+import { createFile, type FileRecord } from "../store/files.ts";
+import { groupDeployments, locationOf, objectStoreFor, pickDeployment } from "./deployments.ts";
+import { log } from "../log.ts";
+
+/** The upload as the route hands it over. */
+export interface UploadRequest {
+  body: ReadableStream<Uint8Array>;
+  contentType: string | undefined;
+  contentLength: number | null;
+}
+
+/** S3 keys of a batch input file. */
+export function inputFileKeys(deployment: Deployment, fileId: string) {
+  const base = `${deployment.s3.prefix}files/${fileId}/`;
+  return {
+    original: `${base}input.jsonl`,
+    bedrock: `${base}bedrock.jsonl`,
+    mapping: `${base}records.jsonl`,
+  };
+}
+
+/** Uploads in flight for one deployment; aborted or deleted together on failure. */
+class StagedObjects {
+  readonly uploads = new Map<string, StreamingUpload>();
+  readonly finished: string[] = [];
+  readonly store: ObjectStore;
+  constructor(readonly deployment: Deployment, deps: AppDeps) {
+    this.store = objectStoreFor(deps.aws, deployment);
+  }
+  start(key: string): WritableStreamDefaultWriter<Uint8Array> {
+    const upload = this.store.startUpload({ bucket: this.deployment.s3.bucket, key });
+    this.uploads.set(key, upload);
+    return upload.writable.getWriter();
+  }
+  async finish(writers: WritableStreamDefaultWriter<Uint8Array>[]): Promise<void> {
+    await Promise.all(writers.map((w) => w.close()));
+    for (const [key, upload] of this.uploads) {
+      await upload.done;
+      this.finished.push(key);
+    }
+    this.uploads.clear();
+  }
+  async discard(): Promise<void> {
+    await Promise.all([...this.uploads.values()].map((u) => u.abort()));
+    this.uploads.clear();
+    if (this.finished.length > 0) {
+      await this.store.delete(this.deployment.s3.bucket, this.finished).catch((error) =>
+        log.warn("Cannot delete staged objects", { error: String(error), keys: this.finished })
+      );
+    }
+  }
+}
+
+interface IngestedFile {
+  staged: StagedObjects;
+  target: LineTarget | null;
+  summary: IngestSummary;
+  filename: string;
+}
+
+/**
+ * Handles a multipart file upload end to end.
+ * @throws {ApiError} 400 for bad input (with the line number), 403 for a model the key may not
+ * use, 413 for a file over the limit
+ */
+export async function uploadFile(
+  deps: AppDeps,
+  principal: Principal,
+  request: UploadRequest,
+): Promise<FileRecord> {
+  const boundary = boundaryOf(request.contentType);
+  if (!boundary) {
+    throw badRequest("Cannot read upload: Content-Type must be multipart/form-data", {
+      code: "invalid_content_type",
+    });
+  }
+  const maxBytes = Math.max(
+    DEFAULT_MAX_FILE_BYTES,
+    ...deps.config.deployments.map((d) => d.maxFileBytes),
+  );
+  if (request.contentLength !== null && request.contentLength > maxBytes + 1024 * 1024) {
+    throw new ApiError(413, `File is larger than the limit of ${maxBytes} bytes`, {
+      param: "file",
+      code: "file_too_large",
+    });
+  }
+  const fileId = newId("file-");
+  let purpose: string | null = null;
+  let targetField: string | null = null;
+  let ingested: IngestedFile | null = null;
+  const staged: StagedObjects[] = [];
+  try {
+    try {
+      for await (const part of parseMultipart(request.body, boundary)) {
+        switch (part.name) {
+          case "purpose":
+            purpose = (await readField(part)).trim();
+            break;
+          case "target_model_names":
+          case "extra_body[target_model_names]":
+          case "target_model_names[]":
+            targetField = joinTargets(targetField, await readField(part));
+            break;
+          case "extra_body":
+            targetField = joinTargets(targetField, targetFromExtraBody(await readField(part)));
+            break;
+          case "file":
+            if (ingested) {
+              throw badRequest("Cannot upload: more than one file part", { param: "file" });
+            }
+            ingested = await ingestPart(deps, principal, part, {
+              fileId,
+              target: targetField,
+              maxBytes,
+              staged,
+            });
+            break;
+          default:
+            // Other OpenAI fields (expires_after[...]) and unknown ones are read and ignored.
+            await part.body.cancel();
+        }
+      }
+    } catch (error) {
+      if (error instanceof MultipartError) {
+        throw badRequest(error.message, { code: "invalid_multipart" });
+      }
+      throw error;
+    }
+    if (!ingested) {
+      throw badRequest("Missing file: send the JSONL as form field 'file'", { param: "file" });
+    }
+    if (purpose !== "batch") {
+      throw badRequest(
+        purpose === null
+          ? "Missing purpose: send form field purpose=batch"
+          : `Cannot accept purpose '${purpose}': Batchgate takes purpose=batch`,
+        { param: "purpose" },
+      );
+    }
+    const group = singleTarget(targetField) ?? ingested.summary.lineModel;
+    if (group === null) {
+      throw badRequest(
+        "Cannot tell which model to run: set target_model_names or body.model on the lines",
+        { param: "target_model_names", code: "missing_model" },
+      );
+    }
+    const param = targetField ? "target_model_names" : "model";
+    let final = ingested;
+    if (!ingested.target || ingested.target.modelGroup !== group) {
+      // The model became known only after the file part: translate the stored original.
+      const deployment = pickDeployment(groupDeployments(deps.config, principal, group, param));
+      const original = await ingested.staged.store.read({
+        bucket: ingested.staged.deployment.s3.bucket,
+        key: inputFileKeys(ingested.staged.deployment, fileId).original,
+      });
+      if (!original) throw new Error("Staged upload vanished before translation");
+      final = await ingestPart(deps, principal, {
+        name: "file",
+        filename: ingested.filename,
+        contentType: null,
+        body: original,
+      }, { fileId, target: group, maxBytes, staged, fixedDeployment: deployment });
+      await ingested.staged.discard();
+    }
+    const target = final.target!;
+    const keys = inputFileKeys(target.deployment, fileId);
+    const record: FileRecord = {
+      id: fileId,
+      ownerId: principal.ownerId,
+      teamId: principal.teamId ?? null,
+      purpose: "batch",
+      filename: final.filename,
+      bytes: final.summary.bytes,
+      createdAt: Math.floor(deps.now() / 1000),
+      location: locationOf(target.deployment),
+      contentKey: keys.original,
+      objectKeys: [keys.original, keys.bedrock, keys.mapping],
+      input: {
+        bedrockKey: keys.bedrock,
+        mappingKey: keys.mapping,
+        records: final.summary.records,
+        endpoint: final.summary.endpoint,
+        maxOutputTokens: final.summary.maxOutputTokens,
+        inputTokensEstimate: final.summary.inputTokensEstimate,
+      },
+      batchId: null,
+      activeBatchIds: [],
+    };
+    await createFile(deps.kv, record);
+    log.info("File uploaded", {
+      fileId,
+      bytes: record.bytes,
+      records: final.summary.records,
+      modelGroup: target.modelGroup,
+    });
+    return record;
+  } catch (error) {
+    await Promise.all(staged.map((s) => s.discard()));
+    await request.body.cancel().catch(() => {});
+    throw error;
+  }
+}
+
+interface IngestPartOptions {
+  fileId: string;
+  /** The model named by form fields so far, if any. */
+  target: string | null;
+  maxBytes: number;
+  staged: StagedObjects[];
+  fixedDeployment?: Deployment;
+}
+
+async function ingestPart(
+  deps: AppDeps,
+  principal: Principal,
+  part: MultipartPart,
+  options: IngestPartOptions,
+): Promise<IngestedFile> {
+  const known = singleTarget(options.target);
+  // A model named in the form must be valid before a byte is stored.
+  if (known) groupDeployments(deps.config, principal, known, "target_model_names");
+  let staged: StagedObjects | null = null;
+  let target: LineTarget | null = null;
+  const writers: WritableStreamDefaultWriter<Uint8Array>[] = [];
+  const summary = await ingestJsonl(part.body, {
+    maxBytes: options.maxBytes,
+    plan: (firstLineModel) => {
+      const group = known ??
+        (firstLineModel && deps.config.modelGroups.has(firstLineModel) &&
+            canUseModel(principal, firstLineModel)
+          ? firstLineModel
+          : null);
+      let deployment: Deployment;
+      if (group) {
+        deployment = options.fixedDeployment ??
+          pickDeployment(groupDeployments(deps.config, principal, group));
+        target = { modelGroup: group, deployment, translator: translatorFor(deployment.modelId) };
+      } else {
+        deployment = stagingDeployment(deps, principal);
+      }
+      staged = new StagedObjects(deployment, deps);
+      options.staged.push(staged);
+      const keys = inputFileKeys(deployment, options.fileId);
+      const sinks: IngestSinks = { original: staged.start(keys.original) };
+      writers.push(sinks.original!);
+      if (target) {
+        sinks.bedrock = staged.start(keys.bedrock);
+        sinks.mapping = staged.start(keys.mapping);
+        writers.push(sinks.bedrock, sinks.mapping);
+      }
+      return Promise.resolve({ target, sinks });
+    },
+  });
+  const done = staged as StagedObjects | null;
+  if (!done) throw new Error("ingestJsonl finished without a plan");
+  await done.finish(writers);
+  return { staged: done, target, summary, filename: part.filename ?? "input.jsonl" };
+}
+
+/** Where to keep bytes whose model is not known yet: the first deployment the key may use. */
+function stagingDeployment(deps: AppDeps, principal: Principal): Deployment {
+  const usable = deps.config.deployments.find((d) => canUseModel(principal, d.modelGroup));
+  if (!usable) {
+    throw new ApiError(403, "This key may not use any configured model", {
+      param: "model",
+      code: "model_not_allowed",
+    });
+  }
+  return usable;
+}
+
+function joinTargets(current: string | null, next: string | null): string | null {
+  if (next === null || next.trim() === "") return current;
+  return current ? `${current},${next}` : next;
+}
+
+function targetFromExtraBody(text: string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badRequest("Cannot parse extra_body: expected a JSON object", { param: "extra_body" });
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw badRequest("Cannot parse extra_body: expected a JSON object", { param: "extra_body" });
+  }
+  const value = (parsed as Record<string, unknown>).target_model_names;
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(",");
+  throw badRequest("extra_body.target_model_names must be a string or a list of strings", {
+    param: "target_model_names",
+  });
+}
+
+/** The one model group named in target_model_names, or null when none. */
+function singleTarget(field: string | null): string | null {
+  if (field === null) return null;
+  const names = [...new Set(field.split(",").map((s) => s.trim()).filter(Boolean))];
+  if (names.length === 0) return null;
+  if (names.length > 1) {
+    throw badRequest(
+      `Cannot run one file on several models (${names.join(", ")}): name one in target_model_names`,
+      { param: "target_model_names", code: "multiple_models" },
+    );
+  }
+  return names[0]!;
+}

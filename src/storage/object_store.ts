@@ -1,0 +1,166 @@
+/**
+ * S3 object access for one bucket owner: streamed multipart uploads,
+ * streamed reads, listing and deletion. Every write carries SSE-KMS when the
+ * deployment has a key.
+ * @module
+ */
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+
+/** Where an object lives. */
+export interface S3Location {
+  bucket: string;
+  key: string;
+}
+
+/** `s3://bucket/key` */
+export function s3Uri(loc: S3Location): string {
+  return `s3://${loc.bucket}/${loc.key}`;
+}
+
+/** Parses `s3://bucket/key` (key may be empty or end in `/`). */
+export function parseS3Uri(uri: string): S3Location {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!match) throw new Error(`Cannot parse S3 URI: '${uri}'`);
+  return { bucket: match[1]!, key: match[2]! };
+}
+
+/** Multipart part size: S3 needs ≥ 5 MiB for all parts but the last. */
+export const PART_SIZE = 8 * 1024 * 1024;
+
+/** A streaming upload in progress; see {@linkcode ObjectStore.startUpload}. */
+export interface StreamingUpload {
+  /** Write bytes here; close it to finish the object. */
+  readonly writable: WritableStream<Uint8Array>;
+  /** Resolves when the object is complete in S3. */
+  readonly done: Promise<void>;
+  /** Aborts the multipart upload so no part is left behind. */
+  abort(): Promise<void>;
+}
+
+/** Options of {@linkcode ObjectStore}. */
+export interface ObjectStoreOptions {
+  /** KMS key for SSE-KMS on every write. */
+  kmsKeyId?: string;
+}
+
+/** Reads and writes objects through one S3 client. */
+export class ObjectStore {
+  readonly #s3: S3Client;
+  readonly #kmsKeyId: string | undefined;
+
+  constructor(s3: S3Client, options: ObjectStoreOptions = {}) {
+    this.#s3 = s3;
+    this.#kmsKeyId = options.kmsKeyId;
+  }
+
+  #encryption(): Pick<PutObjectCommandInput, "ServerSideEncryption" | "SSEKMSKeyId"> {
+    return this.#kmsKeyId ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: this.#kmsKeyId } : {};
+  }
+
+  /**
+   * Starts a streamed upload: parts of {@linkcode PART_SIZE} go up while the
+   * caller keeps writing, so memory stays at a few parts whatever the size.
+   */
+  startUpload(loc: S3Location, contentType = "application/jsonl"): StreamingUpload {
+    const pipe = new TransformStream<Uint8Array, Uint8Array>();
+    const upload = new Upload({
+      client: this.#s3,
+      partSize: PART_SIZE,
+      queueSize: 2,
+      leavePartsOnError: false,
+      params: {
+        Bucket: loc.bucket,
+        Key: loc.key,
+        Body: pipe.readable,
+        ContentType: contentType,
+        ...this.#encryption(),
+      },
+    });
+    const done = upload.done().then(() => undefined);
+    // The caller awaits `done` or calls abort(); never leave a rejection unhandled.
+    done.catch(() => {});
+    return {
+      writable: pipe.writable,
+      done,
+      async abort() {
+        await pipe.writable.abort().catch(() => {});
+        await upload.abort().catch(() => {});
+        await done.catch(() => {});
+      },
+    };
+  }
+
+  /** Writes a small object in one request. */
+  async put(loc: S3Location, body: string | Uint8Array, contentType = "application/json") {
+    await this.#s3.send(
+      new PutObjectCommand({
+        Bucket: loc.bucket,
+        Key: loc.key,
+        Body: body,
+        ContentType: contentType,
+        ...this.#encryption(),
+      }),
+    );
+  }
+
+  /**
+   * Streams an object's bytes.
+   * @returns the stream, or null when the object does not exist
+   */
+  async read(loc: S3Location): Promise<ReadableStream<Uint8Array> | null> {
+    try {
+      const res = await this.#s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
+      if (!res.Body) return null;
+      return res.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** Reads a small object as text, or null when it does not exist. */
+  async readText(loc: S3Location): Promise<string | null> {
+    const stream = await this.read(loc);
+    if (!stream) return null;
+    return await new Response(stream).text();
+  }
+
+  /** Lists objects under a prefix, page by page. */
+  async *list(bucket: string, prefix: string): AsyncGenerator<{ key: string; size: number }> {
+    let token: string | undefined;
+    do {
+      const res = await this.#s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const obj of res.Contents ?? []) {
+        if (obj.Key) yield { key: obj.Key, size: obj.Size ?? 0 };
+      }
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /** Deletes objects (missing ones are fine). */
+  async delete(bucket: string, keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const chunk = keys.slice(i, i + 1000);
+      if (chunk.length === 0) continue;
+      await this.#s3.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+    }
+  }
+}

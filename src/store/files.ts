@@ -1,0 +1,147 @@
+/**
+ * File records in KV. The bytes live in S3; KV holds where, whose, and what.
+ * @module
+ */
+import { z } from "zod";
+import type { Principal } from "../auth/principal.ts";
+import { fileByOwnerKey, fileByTeamKey, fileKey, prefixes } from "./keys.ts";
+import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
+import { canSee, listOwnedIds, type ListPageOptions, ownedPrefixes } from "./owned.ts";
+
+/** Where a file's objects live: the deployment that wrote them and the bucket. */
+export const FileLocation = z.object({
+  modelGroup: z.string(),
+  modelId: z.string(),
+  bucket: z.string(),
+});
+/** Where a file lives. */
+export type FileLocation = z.infer<typeof FileLocation>;
+
+/** What Batchgate learned from a batch input file at upload. */
+export const BatchInputInfo = z.object({
+  /** S3 key of the Bedrock JSONL. */
+  bedrockKey: z.string(),
+  /** S3 key of the record map (line i = JSON custom_id of record i). */
+  mappingKey: z.string(),
+  records: z.number().int(),
+  endpoint: z.string(),
+  /** Sum over records of their max output tokens (worst case). */
+  maxOutputTokens: z.number(),
+  /** Rough input token count (characters / 4). */
+  inputTokensEstimate: z.number(),
+});
+/** Batch input details. */
+export type BatchInputInfo = z.infer<typeof BatchInputInfo>;
+
+/** A file as stored in KV. */
+export const FileRecord = z.object({
+  id: z.string(),
+  ownerId: z.string(),
+  teamId: z.string().nullable(),
+  purpose: z.enum(["batch", "batch_output"]),
+  filename: z.string(),
+  bytes: z.number().int(),
+  /** Unix seconds. */
+  createdAt: z.number().int(),
+  location: FileLocation,
+  /** S3 key of the bytes `GET /v1/files/{id}/content` returns. */
+  contentKey: z.string(),
+  /** S3 keys to delete with the file. */
+  objectKeys: z.array(z.string()),
+  input: BatchInputInfo.nullable(),
+  /** The batch that produced an output file. */
+  batchId: z.string().nullable(),
+  /** Batches that still run on this input file (deletion waits for them). */
+  activeBatchIds: z.array(z.string()),
+});
+/** A stored file. */
+export type FileRecord = z.infer<typeof FileRecord>;
+
+/** Adds a file record and its indexes in one atomic. */
+export function fileCreateOps(op: Deno.AtomicOperation, file: FileRecord): Deno.AtomicOperation {
+  op.check({ key: fileKey(file.id), versionstamp: null })
+    .set(fileKey(file.id), file)
+    .set(fileByOwnerKey(file.ownerId, file.id), file.id);
+  if (file.teamId) op.set(fileByTeamKey(file.teamId, file.id), file.id);
+  return op;
+}
+
+/** Stores a new file record. */
+export async function createFile(kv: Deno.Kv, file: FileRecord): Promise<void> {
+  await commitWithRetry("create file", () => fileCreateOps(kv.atomic(), file));
+}
+
+/** Reads a file record with its versionstamp. */
+export function getFileEntry(kv: Deno.Kv, id: string): Promise<Deno.KvEntryMaybe<FileRecord>> {
+  return getWithRetry<FileRecord>(kv, fileKey(id));
+}
+
+/** Reads a file the principal may see, or null (never telling which). */
+export async function getVisibleFile(
+  kv: Deno.Kv,
+  principal: Principal,
+  id: string,
+): Promise<FileRecord | null> {
+  if (!id.startsWith("file-")) return null;
+  const { value } = await getFileEntry(kv, id);
+  return value && canSee(principal, value) ? value : null;
+}
+
+/** Lists files the principal may see. */
+export async function listVisibleFiles(
+  kv: Deno.Kv,
+  principal: Principal,
+  options: ListPageOptions & { purpose?: string | undefined },
+): Promise<{ files: FileRecord[]; hasMore: boolean }> {
+  const files: FileRecord[] = [];
+  let after = options.after;
+  const indexes = ownedPrefixes(principal, prefixes.fileByOwner, prefixes.fileByTeam);
+  // Purpose filtering happens after the index read, so page until full.
+  while (true) {
+    const ids = await listOwnedIds(kv, indexes, { ...options, after });
+    const page = ids.slice(0, options.limit);
+    const entries = await Promise.all(page.map((id) => getFileEntry(kv, id)));
+    for (const { value } of entries) {
+      if (!value || !canSee(principal, value)) continue;
+      if (options.purpose && value.purpose !== options.purpose) continue;
+      if (files.length < options.limit) files.push(value);
+      else return { files, hasMore: true };
+    }
+    if (ids.length <= options.limit) return { files, hasMore: false };
+    if (files.length >= options.limit) return { files, hasMore: true };
+    after = page[page.length - 1];
+  }
+}
+
+/**
+ * Deletes a file record and its indexes, unless a running batch uses it.
+ * @returns `deleted`, `missing`, or `in_use` with the batch ids
+ */
+export async function deleteFileRecord(
+  kv: Deno.Kv,
+  id: string,
+): Promise<
+  { result: "deleted"; file: FileRecord } | { result: "missing" } | {
+    result: "in_use";
+    batchIds: string[];
+  }
+> {
+  let outcome: { result: "deleted"; file: FileRecord } | { result: "missing" } | {
+    result: "in_use";
+    batchIds: string[];
+  } = { result: "missing" };
+  await commitWithRetry("delete file", async () => {
+    const entry = await getFileEntry(kv, id);
+    const file = entry.value;
+    if (!file) return (outcome = { result: "missing" });
+    if (file.activeBatchIds.length > 0) {
+      return (outcome = { result: "in_use", batchIds: file.activeBatchIds });
+    }
+    outcome = { result: "deleted", file };
+    const op = kv.atomic().check(entry).delete(fileKey(id))
+      .delete(fileByOwnerKey(file.ownerId, id));
+    if (file.teamId) op.delete(fileByTeamKey(file.teamId, id));
+    return commit(op);
+  });
+  return outcome;
+}

@@ -1,0 +1,309 @@
+/**
+ * End-to-end stack for tests: a real s3rver behind a recording proxy, the
+ * Bedrock emulator, and Batchgate (in this process or as a child process),
+ * driven by the official `openai` SDK.
+ * @module
+ */
+import OpenAI, { toFile } from "openai";
+import { S3Client } from "@aws-sdk/client-s3";
+import { type RunningS3rver, startS3rver } from "../../src/demo/s3rver.ts";
+import { type RunningEmulator, startEmulator } from "../../src/emulator/server.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { type RunningBatchgate, startBatchgate } from "../../src/server.ts";
+import { AwsClients } from "../../src/aws/clients.ts";
+import { setLogLevel } from "../../src/log.ts";
+
+/** The master key of every stack. */
+export const STACK_MASTER_KEY = "sk-stack-master";
+/** The bucket Batchgate writes into. */
+export const STACK_BUCKET = "batchgate-e2e";
+/** A KMS key id that passes Bedrock's pattern. */
+export const KMS_KEY =
+  "arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012";
+
+/** One request seen by the S3 proxy. */
+export interface S3Request {
+  method: string;
+  path: string;
+  search: string;
+  headers: Record<string, string>;
+}
+
+/** Options of {@linkcode startStack}. */
+export interface StackOptions {
+  /** Emulator state length in ms (default 150). */
+  stepMs?: number;
+  /** Poll interval in seconds (default 0.2). */
+  pollSeconds?: number;
+  /** Set `s3_encryption_key_id` on the deployments. */
+  kms?: boolean;
+  /** Run Batchgate as a child process (needed to kill it mid-batch). */
+  subprocess?: boolean;
+  /** Extra environment for a child Batchgate. */
+  env?: Record<string, string>;
+  /** Extra YAML appended under each deployment's litellm_params. */
+  extraParams?: string;
+}
+
+/** A running stack. */
+export interface Stack {
+  dir: string;
+  url: string;
+  emulator: RunningEmulator;
+  s3rver: RunningS3rver;
+  /** Requests that reached S3 through the proxy (Batchgate's and the emulator's). */
+  s3Requests: S3Request[];
+  /** An S3 client straight to s3rver, for checking objects. */
+  s3: S3Client;
+  configPath: string;
+  /** An OpenAI SDK client with `key` (default the master key). */
+  client(key?: string): OpenAI;
+  /** Starts Batchgate again on the same KV and port (after {@linkcode Stack.stopBatchgate}). */
+  startBatchgate(env?: Record<string, string>): Promise<void>;
+  /** Stops (or kills, with `kill`) Batchgate, leaving S3 and the emulator up. */
+  stopBatchgate(options?: { kill?: boolean }): Promise<number | null>;
+  /** Resolves when the child Batchgate exits by itself; its exit code. */
+  exited(): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+function configYaml(s3Endpoint: string, bedrockEndpoint: string, options: StackOptions): string {
+  const params = (model: string) => `
+      model: ${model}
+      aws_region_name: us-east-1
+      aws_access_key_id: S3RVER
+      aws_secret_access_key: S3RVER
+      s3_bucket_name: ${STACK_BUCKET}
+      s3_endpoint_url: ${s3Endpoint}
+      aws_bedrock_endpoint_url: ${bedrockEndpoint}
+      aws_batch_role_arn: arn:aws:iam::123456789012:role/BatchgateE2E${
+    options.kms ? `\n      s3_encryption_key_id: ${KMS_KEY}` : ""
+  }${options.extraParams ?? ""}`;
+  return `
+model_list:
+  - model_name: bedrock-batch-claude
+    litellm_params:${params("bedrock/us.anthropic.claude-3-5-sonnet-20240620-v1:0")}
+    model_info:
+      mode: batch
+  - model_name: bedrock-batch-nova
+    litellm_params:${params("bedrock/us.amazon.nova-lite-v1:0")}
+    model_info:
+      mode: batch
+general_settings:
+  master_key: ${STACK_MASTER_KEY}
+  batch_poll_interval_seconds: ${options.pollSeconds ?? 0.2}
+  batch_lease_seconds: 5
+`;
+}
+
+/** Starts a proxy that records every request and forwards it to `target`. */
+function startRecordingProxy(target: string, seen: S3Request[]) {
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    const url = new URL(req.url);
+    const headers: Record<string, string> = {};
+    req.headers.forEach((v, k) => (headers[k] = v));
+    seen.push({
+      method: req.method,
+      path: decodeURIComponent(url.pathname),
+      search: url.search,
+      headers,
+    });
+    const res = await fetch(target + url.pathname + url.search, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      redirect: "manual",
+    });
+    return new Response(res.body, { status: res.status, headers: res.headers });
+  });
+  return { url: `http://127.0.0.1:${server.addr.port}`, server };
+}
+
+/** Starts s3rver, a recording proxy, the emulator and Batchgate. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  setLogLevel("error");
+  const dir = await Deno.makeTempDir({ prefix: "batchgate-e2e-" });
+  const s3rver = await startS3rver({ dir: `${dir}/s3`, buckets: [STACK_BUCKET] });
+  const s3Requests: S3Request[] = [];
+  const proxy = startRecordingProxy(s3rver.endpoint, s3Requests);
+  const s3Target = {
+    region: "us-east-1",
+    endpoint: proxy.url,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  };
+  const emulator = await startEmulator({ port: 0, stepMs: options.stepMs ?? 150, s3: s3Target });
+  const configPath = `${dir}/config.yaml`;
+  await Deno.writeTextFile(configPath, configYaml(proxy.url, emulator.url, options));
+  const aws = new AwsClients();
+  const s3 = aws.s3({ ...s3Target, endpoint: s3rver.endpoint });
+  const kvPath = `${dir}/batchgate.kv`;
+  let port = 0;
+  let url = "";
+  let inProcess: RunningBatchgate | null = null;
+  let child: Deno.ChildProcess | null = null;
+
+  const start = async (env: Record<string, string> = {}) => {
+    if (!options.subprocess) {
+      inProcess = await startBatchgate({
+        config: await loadConfig(configPath),
+        kv: kvPath,
+        port,
+        host: "127.0.0.1",
+      });
+      port = inProcess.port;
+      url = inProcess.url;
+      return;
+    }
+    const main = new URL("../../main.ts", import.meta.url).pathname;
+    child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        main,
+        "--config",
+        configPath,
+        "--port",
+        String(port),
+        "--kv",
+        kvPath,
+        "--host",
+        "127.0.0.1",
+      ],
+      env: { BATCHGATE_LOG_LEVEL: "info", ...options.env, ...env },
+      stdout: "null",
+      stderr: "piped",
+      stdin: "null",
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = "";
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`Batchgate exited before listening:\n${buffered}`);
+      buffered += value;
+      const match = /"msg":"Batchgate listening","url":"(http:\/\/[^"]+)"/.exec(buffered);
+      if (match) {
+        url = match[1]!;
+        port = Number(new URL(url).port);
+        break;
+      }
+    }
+    (async () => {
+      while (!(await reader.read()).done) { /* drain */ }
+    })().catch(() => {});
+  };
+
+  const stop = async (o: { kill?: boolean } = {}) => {
+    if (inProcess) {
+      await inProcess.shutdown();
+      inProcess = null;
+      return 0;
+    }
+    if (child) {
+      const c = child as Deno.ChildProcess;
+      child = null;
+      try {
+        c.kill(o.kill ? "SIGKILL" : "SIGTERM");
+      } catch { /* exited already */ }
+      return (await c.status).code;
+    }
+    return null;
+  };
+
+  await start();
+  return {
+    dir,
+    get url() {
+      return url;
+    },
+    emulator,
+    s3rver,
+    s3Requests,
+    s3,
+    configPath,
+    client(key = STACK_MASTER_KEY) {
+      return new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0 });
+    },
+    startBatchgate: start,
+    stopBatchgate: stop,
+    async exited() {
+      if (!child) return null;
+      const c = child as Deno.ChildProcess;
+      const status = await c.status;
+      child = null;
+      return status.code;
+    },
+    async close() {
+      await stop();
+      await emulator.shutdown();
+      await proxy.server.shutdown();
+      aws.destroy();
+      await s3rver.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Options of {@linkcode chatLines}. */
+export interface ChatLinesOptions {
+  model?: string | null;
+  /** custom_id of line i (default `request-i`). */
+  customId?: (i: number) => string;
+  /** Text of line i's user message. */
+  text?: (i: number) => string;
+}
+
+/** JSONL of `n` chat requests. */
+export function chatLines(n: number, options: ChatLinesOptions = {}): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const body: Record<string, unknown> = {
+      messages: [
+        { role: "system", content: "You are a helpful assistant." },
+        { role: "user", content: options.text?.(i) ?? `Question number ${i}?` },
+      ],
+      max_tokens: 100,
+    };
+    const model = options.model === undefined ? "bedrock-batch-claude" : options.model;
+    if (model !== null) body.model = model;
+    lines.push(JSON.stringify({
+      custom_id: options.customId?.(i) ?? `request-${i}`,
+      method: "POST",
+      url: "/v1/chat/completions",
+      body,
+    }));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Uploads JSONL text with the SDK; extra form fields pass through as the SDK sends them. */
+export async function uploadJsonl(
+  client: OpenAI,
+  text: string,
+  extra: Record<string, string> = {},
+): Promise<OpenAI.FileObject> {
+  const file = await toFile(new TextEncoder().encode(text), "requests.jsonl");
+  return await client.files.create({ file, purpose: "batch", ...extra } as OpenAI.FileCreateParams);
+}
+
+/** Polls a batch until it reaches one of `statuses` (default: any terminal one). */
+export async function waitForBatch(
+  client: OpenAI,
+  id: string,
+  statuses: string[] = ["completed", "failed", "expired", "cancelled"],
+  timeoutMs = 30_000,
+): Promise<OpenAI.Batch> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const batch = await client.batches.retrieve(id);
+    if (statuses.includes(batch.status)) return batch;
+    if (Date.now() > deadline) {
+      throw new Error(`Batch ${id} is still ${batch.status} after ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Parses JSONL text into objects. */
+export function parseJsonl(text: string): Record<string, unknown>[] {
+  return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+}
