@@ -1,0 +1,15 @@
+/**
+ * Prices of Bedrock models and the cost of batch usage. The public surface of
+ * `src/pricing/`.
+ * @module
+ */
+export { ModelPrice, PRICE_TABLE } from "./price_table.ts";
+export {
+  type BatchPrice,
+  batchPriceFor,
+  costOf,
+  normalizeModelId,
+  type OnDemandPrice,
+  onDemandPriceFor,
+  type TokenUsage,
+} from "./prices.ts";
