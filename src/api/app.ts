@@ -7,13 +7,19 @@ import { HTTPException } from "hono/http-exception";
 import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { AppDeps, AppEnv } from "./context.ts";
+import { batchRoutes } from "./batches.ts";
+import { fileRoutes } from "./files.ts";
 import { healthRoutes } from "./health.ts";
+import { keyRoutes } from "./keys.ts";
+import { modelRoutes } from "./models.ts";
+import { teamRoutes } from "./teams.ts";
+import { userRoutes } from "./users.ts";
 
 /**
  * Creates the Batchgate app over the given dependencies.
  * @example
  * ```ts ignore
- * const app = createApp({ config, kv, aws, now: Date.now });
+ * const app = createApp({ config, kv, aws, now: Date.now, tasks, instanceId });
  * Deno.serve(app.fetch);
  * ```
  */
@@ -25,6 +31,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.route("/", healthRoutes());
+  app.route("/", modelRoutes());
+  app.route("/", keyRoutes());
+  app.route("/", userRoutes());
+  app.route("/", teamRoutes());
+  for (const base of ["/v1", ""]) {
+    app.route(`${base}/files`, fileRoutes());
+    app.route(`${base}/batches`, batchRoutes());
+  }
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);

@@ -108,7 +108,8 @@ export function parseConfig(text: string, options: LoadConfigOptions = {}): Conf
     throw new ConfigError("(root): expected a mapping of settings");
   }
   const resolved = resolveEnvRefs(raw, getEnv);
-  const result = ConfigSchema.safeParse(resolved);
+  // reportInput lets messages say what was received instead of "nothing".
+  const result = ConfigSchema.safeParse(resolved, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new ConfigError(`${formatPath(issue.path)}: ${describeIssue(issue)}`);

@@ -19,10 +19,18 @@ export const apiKeyByTeamKey = (teamId: string, hash: string): Deno.KvKey => [
   teamId,
   hash,
 ];
+/** Index: the live key holding a `key_alias` (aliases are unique among live keys). */
+export const apiKeyByAliasKey = (alias: string): Deno.KvKey => ["api_key_by_alias", alias];
 /** User record. */
 export const userKey = (userId: string): Deno.KvKey => ["user", userId];
 /** Team record. */
 export const teamKey = (teamId: string): Deno.KvKey => ["team", teamId];
+/** Index: members of a team. */
+export const userByTeamKey = (teamId: string, userId: string): Deno.KvKey => [
+  "user_by_team",
+  teamId,
+  userId,
+];
 
 /** File record. */
 export const fileKey = (fileId: string): Deno.KvKey => ["file", fileId];
@@ -70,6 +78,7 @@ export const prefixes = {
   apiKeyByTeam: (teamId: string): Deno.KvKey => ["api_key_by_team", teamId],
   user: ["user"] as Deno.KvKey,
   team: ["team"] as Deno.KvKey,
+  userByTeam: (teamId: string): Deno.KvKey => ["user_by_team", teamId],
   fileByOwner: (ownerId: string): Deno.KvKey => ["file_by_owner", ownerId],
   fileByTeam: (teamId: string): Deno.KvKey => ["file_by_team", teamId],
   batchByOwner: (ownerId: string): Deno.KvKey => ["batch_by_owner", ownerId],

@@ -31,20 +31,52 @@ function isLocked(error: unknown): boolean {
 }
 
 /**
+ * An atomic operation wrapped so that an async function can return it.
+ * Deno's `AtomicOperation` defines a `then` that throws, so a Promise can
+ * never resolve to a bare one: `return op` from an async attempt fails with
+ * "'Deno.AtomicOperation' is not a promise". Return `commit(op)` instead.
+ */
+export class PendingCommit {
+  /** @param op the atomic to commit */
+  constructor(readonly op: Deno.AtomicOperation) {}
+}
+
+/** Wraps `op` for {@linkcode commitWithRetry}; see {@linkcode PendingCommit}. */
+export function commit(op: Deno.AtomicOperation): PendingCommit {
+  return new PendingCommit(op);
+}
+
+/**
  * Runs `attempt` until it commits. `attempt` reads what it needs, builds an
- * atomic with checks and returns it, or returns a value (not an atomic) to
- * stop without writing. A failed check or a locked database re-runs it.
+ * atomic with checks and returns `commit(op)` (a synchronous attempt may
+ * return the bare atomic), or returns another value to stop without
+ * writing. A failed check or a locked database re-runs it.
  * @returns the commit result, or the value `attempt` returned instead
  * @throws {ContentionError} after `maxAttempts` lost races
+ * @example
+ * ```ts ignore
+ * await commitWithRetry("rename file", async () => {
+ *   const entry = await kv.get<FileRecord>(fileKey(id));
+ *   if (!entry.value) return null; // stop: nothing to write
+ *   return commit(kv.atomic().check(entry).set(entry.key, { ...entry.value, name }));
+ * });
+ * ```
  */
 export async function commitWithRetry<T>(
   what: string,
-  attempt: () => Promise<Deno.AtomicOperation | T>,
+  attempt: () => Deno.AtomicOperation | PendingCommit | T | Promise<PendingCommit | T>,
   maxAttempts = 20,
 ): Promise<Deno.KvCommitResult | T> {
   for (let i = 0; i < maxAttempts; i++) {
-    const op = await attempt();
-    if (!(op instanceof Deno.AtomicOperation)) return op;
+    const returned = attempt();
+    // Never await a bare AtomicOperation: its `then` throws.
+    const settled = returned instanceof Deno.AtomicOperation ? returned : await returned;
+    const op = settled instanceof PendingCommit
+      ? settled.op
+      : settled instanceof Deno.AtomicOperation
+      ? settled
+      : undefined;
+    if (op === undefined) return settled as T;
     try {
       const result = await op.commit();
       if (result.ok) return result;

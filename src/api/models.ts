@@ -1,0 +1,91 @@
+/**
+ * Model listing: OpenAI's `GET /v1/models` (also `/models`) and LiteLLM's
+ * `GET /model_group/info`. Any valid key may call them; each caller sees
+ * only the model groups it may use.
+ * @module
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { canUseModel, type Principal } from "../auth/principal.ts";
+import { requireKey } from "../auth/require_key.ts";
+import type { Config, Deployment } from "../config/load.ts";
+import type { ModelInfo } from "../config/schema.ts";
+import type { AppEnv } from "./context.ts";
+import { parseQuery } from "./validate.ts";
+
+/** The model groups `principal` may use, in config order. */
+export function visibleGroups(config: Config, principal: Principal): [string, Deployment[]][] {
+  return [...config.modelGroups].filter(([name]) => canUseModel(principal, name));
+}
+
+type CostField =
+  | "input_cost_per_token"
+  | "output_cost_per_token"
+  | "input_cost_per_token_batches"
+  | "output_cost_per_token_batches";
+
+/** The first deployment's value of a `model_info` field, or null when none sets it. */
+function firstInfo<K extends keyof ModelInfo>(
+  deployments: readonly Deployment[],
+  field: K,
+): NonNullable<ModelInfo[K]> | null {
+  for (const d of deployments) {
+    const value = d.modelInfo[field];
+    if (value !== undefined && value !== null) return value;
+  }
+  return null;
+}
+
+/** One `/model_group/info` entry in LiteLLM's shape. */
+export function toModelGroupInfo(
+  name: string,
+  deployments: readonly Deployment[],
+): Record<string, unknown> {
+  const costs: Record<CostField, number | null> = {
+    input_cost_per_token: firstInfo(deployments, "input_cost_per_token"),
+    output_cost_per_token: firstInfo(deployments, "output_cost_per_token"),
+    input_cost_per_token_batches: firstInfo(deployments, "input_cost_per_token_batches"),
+    output_cost_per_token_batches: firstInfo(deployments, "output_cost_per_token_batches"),
+  };
+  return {
+    model_group: name,
+    providers: ["bedrock"],
+    mode: firstInfo(deployments, "mode") ?? "batch",
+    max_input_tokens: null,
+    max_output_tokens: null,
+    ...costs,
+    tpm: null,
+    rpm: null,
+  };
+}
+
+/** The model listing routes. */
+export function modelRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const anyKey = requireKey();
+  // OpenAI wants a creation time; the time the routes first answered is as good as any.
+  let created: number | undefined;
+
+  app.on("GET", ["/v1/models", "/models"], anyKey, (c) => {
+    const { config, now } = c.get("deps");
+    created ??= Math.floor(now() / 1000);
+    const data = visibleGroups(config, c.get("principal")).map(([id]) => ({
+      id,
+      object: "model",
+      created,
+      owned_by: "batchgate",
+    }));
+    return c.json({ object: "list", data });
+  });
+
+  app.get("/model_group/info", anyKey, (c) => {
+    const query = parseQuery(c, z.object({ model_group: z.string().min(1).optional() }));
+    const groups = visibleGroups(c.get("deps").config, c.get("principal"))
+      .filter(([name]) => query.model_group === undefined || name === query.model_group);
+    return c.json({
+      data: groups.map(([name, deployments]) => toModelGroupInfo(name, deployments)),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,55 @@
+/**
+ * Writes to team records.
+ * @module
+ */
+import { badRequest, notFound } from "../errors.ts";
+import { definedFields, type TeamRecord } from "./api_keys.ts";
+import { teamKey } from "./keys.ts";
+import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
+
+/**
+ * Stores a new team.
+ * @throws {ApiError} 400 when a team with this id exists
+ */
+export async function createTeam(kv: Deno.Kv, record: TeamRecord): Promise<TeamRecord> {
+  await commitWithRetry("create team", async () => {
+    const entry = await getWithRetry<TeamRecord>(kv, teamKey(record.teamId));
+    if (entry.value) {
+      throw badRequest(`Cannot create team '${record.teamId}': the team already exists`, {
+        param: "team_id",
+        code: "duplicate_team",
+      });
+    }
+    return commit(kv.atomic().check(entry).set(teamKey(record.teamId), record));
+  });
+  return record;
+}
+
+/** Team fields that {@linkcode updateTeam} may change. */
+export type TeamChange = Partial<
+  Pick<
+    TeamRecord,
+    "teamAlias" | "models" | "maxBudget" | "budgetDuration" | "budgetResetAt" | "spend" | "metadata"
+  >
+>;
+
+/**
+ * Applies `change` to a team; undefined fields stay. A new `models` list
+ * takes effect for the team's keys on their next request.
+ * @returns the updated record
+ * @throws {ApiError} 404 for an unknown team
+ */
+export async function updateTeam(
+  kv: Deno.Kv,
+  teamId: string,
+  change: TeamChange,
+): Promise<TeamRecord> {
+  let next: TeamRecord | undefined;
+  await commitWithRetry("update team", async () => {
+    const entry = await getWithRetry<TeamRecord>(kv, teamKey(teamId));
+    if (!entry.value) throw notFound("team", teamId, "team_id");
+    next = { ...entry.value, ...definedFields(change) };
+    return commit(kv.atomic().check(entry).set(teamKey(teamId), next));
+  });
+  return next!;
+}
