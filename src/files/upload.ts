@@ -68,12 +68,15 @@ class StagedObjects {
     }
     this.uploads.clear();
   }
-  async discard(): Promise<void> {
+  /** Aborts uploads and deletes finished objects, except those in `keep` (same bucket). */
+  async discard(keep: ReadonlySet<string> = new Set()): Promise<void> {
     await Promise.all([...this.uploads.values()].map((u) => u.abort()));
     this.uploads.clear();
-    if (this.finished.length > 0) {
-      await this.store.delete(this.deployment.s3.bucket, this.finished).catch((error) =>
-        log.warn("Cannot delete staged objects", { error: String(error), keys: this.finished })
+    const doomed = this.finished.filter((key) => !keep.has(key));
+    this.finished.length = 0;
+    if (doomed.length > 0) {
+      await this.store.delete(this.deployment.s3.bucket, doomed).catch((error) =>
+        log.warn("Cannot delete staged objects", { error: String(error), keys: doomed })
       );
     }
   }
@@ -177,9 +180,12 @@ export async function uploadFile(
     if (!ingested.target || ingested.target.modelGroup !== group) {
       // The model became known only after the file part: translate the stored original.
       const deployment = pickDeployment(groupDeployments(deps.config, principal, group, param));
+      const first = ingested.staged.deployment;
+      const sameBucket = first.s3.bucket === deployment.s3.bucket;
+      const finalKeys = inputFileKeys(deployment, fileId);
       const original = await ingested.staged.store.read({
-        bucket: ingested.staged.deployment.s3.bucket,
-        key: inputFileKeys(ingested.staged.deployment, fileId).original,
+        bucket: first.s3.bucket,
+        key: inputFileKeys(first, fileId).original,
       });
       if (!original) throw new Error("Staged upload vanished before translation");
       final = await ingestPart(deps, principal, {
@@ -187,8 +193,18 @@ export async function uploadFile(
         filename: ingested.filename,
         contentType: null,
         body: original,
-      }, { fileId, target: group, maxBytes, staged, fixedDeployment: deployment });
-      await ingested.staged.discard();
+      }, {
+        fileId,
+        target: group,
+        maxBytes,
+        staged,
+        fixedDeployment: deployment,
+        // The same bytes at the same key need no second copy.
+        keepOriginal: sameBucket && finalKeys.original === inputFileKeys(first, fileId).original,
+      });
+      await ingested.staged.discard(
+        sameBucket ? new Set(Object.values(finalKeys)) : new Set<string>(),
+      );
     }
     const target = final.target!;
     const keys = inputFileKeys(target.deployment, fileId);
@@ -236,6 +252,8 @@ interface IngestPartOptions {
   maxBytes: number;
   staged: StagedObjects[];
   fixedDeployment?: Deployment;
+  /** The original bytes are already stored where this pass would write them. */
+  keepOriginal?: boolean;
 }
 
 async function ingestPart(
@@ -269,8 +287,11 @@ async function ingestPart(
       staged = new StagedObjects(deployment, deps);
       options.staged.push(staged);
       const keys = inputFileKeys(deployment, options.fileId);
-      const sinks: IngestSinks = { original: staged.start(keys.original) };
-      writers.push(sinks.original!);
+      const sinks: IngestSinks = {};
+      if (!options.keepOriginal) {
+        sinks.original = staged.start(keys.original);
+        writers.push(sinks.original);
+      }
       if (target) {
         sinks.bedrock = staged.start(keys.bedrock);
         sinks.mapping = staged.start(keys.mapping);

@@ -5,7 +5,7 @@
  * @module
  */
 import OpenAI, { toFile } from "openai";
-import { S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { type RunningS3rver, startS3rver } from "../../src/demo/s3rver.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/server.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -306,4 +306,27 @@ export async function waitForBatch(
 /** Parses JSONL text into objects. */
 export function parseJsonl(text: string): Record<string, unknown>[] {
   return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+}
+
+/** `POST /key/generate` with the master key; returns the raw key. */
+export async function generateKey(
+  stack: Stack,
+  body: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await fetch(`${stack.url}/key/generate`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${STACK_MASTER_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (res.status !== 200) throw new Error(`Cannot generate key: ${JSON.stringify(json)}`);
+  return json.key as string;
+}
+
+/** Lists every object key in the stack's bucket under `prefix`. */
+export async function listObjectKeys(stack: Stack, prefix = ""): Promise<string[]> {
+  const res = await stack.s3.send(
+    new ListObjectsV2Command({ Bucket: STACK_BUCKET, Prefix: prefix }),
+  );
+  return (res.Contents ?? []).map((o) => o.Key!).sort();
 }

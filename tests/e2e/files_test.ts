@@ -1,0 +1,221 @@
+import assert from "assert";
+import OpenAI from "openai";
+import {
+  chatLines,
+  generateKey,
+  listObjectKeys,
+  STACK_MASTER_KEY,
+  startStack,
+  uploadJsonl,
+} from "../_helpers/stack.ts";
+
+async function postForm(url: string, key: string, form: FormData) {
+  const res = await fetch(`${url}/v1/files`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}` },
+    body: form,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+function jsonlBlob(text: string): Blob {
+  return new Blob([text], { type: "application/jsonl" });
+}
+
+Deno.test("POST /v1/files accepts LiteLLM's curl form and the SDK's forms", async (t) => {
+  const stack = await startStack();
+  try {
+    await t.step("curl form: purpose, file, extra_body JSON after the file", async () => {
+      const form = new FormData();
+      form.append("purpose", "batch");
+      form.append("file", jsonlBlob(chatLines(3)), "bedrock_batch_completions.jsonl");
+      form.append("extra_body", JSON.stringify({ target_model_names: "bedrock-batch-claude" }));
+      const { status, body } = await postForm(stack.url, STACK_MASTER_KEY, form);
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.equal(body.object, "file");
+      assert.equal(body.filename, "bedrock_batch_completions.jsonl");
+      assert.equal(body.purpose, "batch");
+    });
+
+    await t.step("extra_body[target_model_names] field", async () => {
+      const form = new FormData();
+      form.append("file", jsonlBlob(chatLines(2, { model: null })), "a.jsonl");
+      form.append("purpose", "batch");
+      form.append("extra_body[target_model_names]", "bedrock-batch-nova");
+      const { status, body } = await postForm(stack.url, STACK_MASTER_KEY, form);
+      assert.equal(status, 200, JSON.stringify(body));
+      const content = await listObjectKeys(stack, `batchgate/files/${body.id}/`);
+      assert.equal(content.length, 3);
+    });
+
+    await t.step("no target: the lines' body.model decides", async () => {
+      const file = await uploadJsonl(stack.client(), chatLines(2, { model: "bedrock-batch-nova" }));
+      assert.equal(file.purpose, "batch");
+      const res = await fetch(`${stack.url}/v1/files/${file.id}/content`, {
+        headers: { authorization: `Bearer ${STACK_MASTER_KEY}` },
+      });
+      assert.equal(await res.text(), chatLines(2, { model: "bedrock-batch-nova" }));
+    });
+
+    await t.step("target after the file overrides a line model that is no group", async () => {
+      const text = chatLines(3, { model: "gpt-4o-mini" });
+      const file = await uploadJsonl(stack.client(), text, {
+        target_model_names: "bedrock-batch-nova",
+      });
+      // The original is kept as sent; the Bedrock input is in Nova's format.
+      const keys = await listObjectKeys(stack, `batchgate/files/${file.id}/`);
+      assert.equal(keys.length, 3);
+      const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+      const obj = await stack.s3.send(
+        new GetObjectCommand({
+          Bucket: "batchgate-e2e",
+          Key: `batchgate/files/${file.id}/bedrock.jsonl`,
+        }),
+      );
+      const first = JSON.parse((await obj.Body!.transformToString()).split("\n")[0]!);
+      assert.ok("inferenceConfig" in first.modelInput || "messages" in first.modelInput);
+      assert.equal(first.modelInput.anthropic_version, undefined);
+      // Nothing from the staging pass is left behind.
+      const all = await listObjectKeys(stack, "batchgate/files/");
+      assert.equal(all.filter((k) => k.includes(file.id)).length, 3);
+    });
+  } finally {
+    await stack.close();
+  }
+});
+
+Deno.test("POST /v1/files refuses bad input with the line number and stores nothing", async (t) => {
+  const stack = await startStack();
+  try {
+    const client = stack.client();
+    const expectError = async (text: string, status: number, pattern: RegExp, extra = {}) => {
+      const before = await listObjectKeys(stack);
+      const error = await uploadJsonl(client, text, extra).then(
+        () => assert.fail("upload should fail"),
+        (e) => e,
+      );
+      assert.ok(error instanceof OpenAI.APIError, String(error));
+      assert.equal(error.status, status);
+      const body = error.error as Record<string, unknown>;
+      assert.match(String(body.message), pattern);
+      assert.ok("type" in body && "param" in body && "code" in body);
+      assert.deepEqual(await listObjectKeys(stack), before, "no object left behind");
+      return body;
+    };
+    const good = chatLines(5).split("\n");
+    await t.step("line that is not JSON", async () => {
+      const text = [...good.slice(0, 3), "{not json", ...good.slice(3)].join("\n");
+      const body = await expectError(text, 400, /^Line 4: not valid JSON/);
+      assert.equal(body.line, 4);
+    });
+    await t.step("duplicate custom_id", async () => {
+      await expectError(
+        [good[0], good[1], good[0]].join("\n"),
+        400,
+        /^Line 3: custom_id 'request-0'/,
+      );
+    });
+    await t.step("wrong method and url", async () => {
+      const bad = JSON.stringify({ ...JSON.parse(good[1]!), method: "GET" });
+      await expectError([good[0], bad].join("\n"), 400, /^Line 2: method must be POST/);
+      const badUrl = JSON.stringify({ ...JSON.parse(good[1]!), url: "/v1/completions" });
+      await expectError([good[0], badUrl].join("\n"), 400, /^Line 2: url/);
+    });
+    await t.step("unsupported parameter is refused, not dropped", async () => {
+      const line = JSON.parse(good[2]!);
+      line.body.n = 3;
+      await expectError(
+        [good[0], good[1], JSON.stringify(line)].join("\n"),
+        400,
+        /^Line 3: .*\bn\b/,
+      );
+    });
+    await t.step("mixed models", async () => {
+      const other = chatLines(1, { model: "bedrock-batch-nova", customId: () => "x" });
+      await expectError(
+        good[0] + "\n" + other,
+        400,
+        /^Line 2: body.model .*all requests in a file/,
+      );
+    });
+    await t.step("unknown model", async () => {
+      await expectError(
+        chatLines(2, { model: "nope" }),
+        400,
+        /Cannot tell which model|Unknown model/,
+      );
+      await expectError(chatLines(2), 400, /Unknown model 'nope'/, { target_model_names: "nope" });
+    });
+    await t.step("empty file and wrong purpose", async () => {
+      await expectError("\n\n", 400, /no requests/);
+      const form = new FormData();
+      form.append("purpose", "fine-tune");
+      form.append("file", jsonlBlob(chatLines(2)), "a.jsonl");
+      const { status, body } = await postForm(stack.url, STACK_MASTER_KEY, form);
+      assert.equal(status, 400);
+      assert.equal(body.error.param, "purpose");
+    });
+    const files = await client.files.list();
+    assert.equal(files.data.length, 0, "no file record was written");
+  } finally {
+    await stack.close();
+  }
+});
+
+Deno.test("POST /v1/files answers 413 past the configured size limit", async () => {
+  const stack = await startStack({ extraParams: "\n      batch_max_file_bytes: 2000" });
+  try {
+    const error = await uploadJsonl(stack.client(), chatLines(30)).then(
+      () => assert.fail("upload should fail"),
+      (e) => e,
+    );
+    assert.equal(error.status, 413);
+    assert.match(error.error.message, /larger than the limit of 2000 bytes/);
+    assert.deepEqual(await listObjectKeys(stack), []);
+  } finally {
+    await stack.close();
+  }
+});
+
+Deno.test("files are isolated per key and models per key", async () => {
+  const stack = await startStack();
+  try {
+    const alice = await generateKey(stack, { models: ["bedrock-batch-claude"] });
+    const bob = await generateKey(stack, {});
+    const aliceFile = await uploadJsonl(stack.client(alice), chatLines(2));
+    const bobClient = stack.client(bob);
+    for (
+      const call of [
+        () => bobClient.files.retrieve(aliceFile.id),
+        () => bobClient.files.content(aliceFile.id),
+        () => bobClient.files.delete(aliceFile.id),
+        () =>
+          bobClient.batches.create({
+            input_file_id: aliceFile.id,
+            endpoint: "/v1/chat/completions",
+            completion_window: "24h",
+          }),
+        () => bobClient.files.retrieve("file-doesnotexist00000000000"),
+      ]
+    ) {
+      const error = await call().then(() => assert.fail("should be 404"), (e) => e);
+      assert.equal(error.status, 404, String(error));
+    }
+    assert.equal((await bobClient.files.list()).data.length, 0);
+    assert.equal((await stack.client(alice).files.list()).data.length, 1);
+
+    // Alice may not use Nova.
+    const denied = await uploadJsonl(stack.client(alice), chatLines(2), {
+      target_model_names: "bedrock-batch-nova",
+    }).then(() => assert.fail("should be 403"), (e) => e);
+    assert.equal(denied.status, 403);
+    assert.match(denied.error.message, /may not use model 'bedrock-batch-nova'/);
+
+    // Deleting works for the owner.
+    const deleted = await stack.client(alice).files.delete(aliceFile.id);
+    assert.equal(deleted.deleted, true);
+    assert.deepEqual(await listObjectKeys(stack, `batchgate/files/${aliceFile.id}/`), []);
+  } finally {
+    await stack.close();
+  }
+});
