@@ -10,6 +10,7 @@ import type { AppDeps, AppEnv } from "./context.ts";
 import { batchRoutes } from "./batches.ts";
 import { fileRoutes } from "./files.ts";
 import { healthRoutes } from "./health.ts";
+import { spendRoutes } from "./spend.ts";
 import { keyRoutes } from "./keys.ts";
 import { modelRoutes } from "./models.ts";
 import { teamRoutes } from "./teams.ts";
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", keyRoutes());
   app.route("/", userRoutes());
   app.route("/", teamRoutes());
+  app.route("/", spendRoutes());
   for (const base of ["/v1", ""]) {
     app.route(`${base}/files`, fileRoutes());
     app.route(`${base}/batches`, batchRoutes());

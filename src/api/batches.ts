@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireKey } from "../auth/require_key.ts";
-import { createBatch, CreateBatchBody } from "../batches/create.ts";
+import { createBatch, CreateBatchBody, isDryRun, planBatch, toDryRun } from "../batches/create.ts";
 import { cancelBatch, listBatches, retrieveBatch } from "../batches/batches.ts";
 import { toOpenAIBatch } from "../batches/status.ts";
 import type { AppEnv } from "./context.ts";
@@ -23,6 +23,9 @@ export function batchRoutes(): Hono<AppEnv> {
 
   app.post("/", async (c) => {
     const body = await parseJson(c, CreateBatchBody);
+    if (isDryRun(body)) {
+      return c.json(toDryRun(await planBatch(c.get("deps"), c.get("principal"), body)));
+    }
     const batch = await createBatch(c.get("deps"), c.get("principal"), body);
     return c.json(toOpenAIBatch(batch));
   });

@@ -11,6 +11,7 @@ import { requireKey } from "../auth/require_key.ts";
 import type { Config, Deployment } from "../config/load.ts";
 import type { ModelInfo } from "../config/schema.ts";
 import type { AppEnv } from "./context.ts";
+import { batchPriceFor, onDemandPriceFor } from "../pricing/prices.ts";
 import { parseQuery } from "./validate.ts";
 
 /** The model groups `principal` may use, in config order. */
@@ -41,11 +42,15 @@ export function toModelGroupInfo(
   name: string,
   deployments: readonly Deployment[],
 ): Record<string, unknown> {
+  // Prices of the first deployment: config overrides, else the built-in table.
+  const first = deployments[0]!;
+  const onDemand = onDemandPriceFor(first.modelId, first.modelInfo);
+  const batch = batchPriceFor(first.modelId, first.modelInfo);
   const costs: Record<CostField, number | null> = {
-    input_cost_per_token: firstInfo(deployments, "input_cost_per_token"),
-    output_cost_per_token: firstInfo(deployments, "output_cost_per_token"),
-    input_cost_per_token_batches: firstInfo(deployments, "input_cost_per_token_batches"),
-    output_cost_per_token_batches: firstInfo(deployments, "output_cost_per_token_batches"),
+    input_cost_per_token: onDemand.known ? onDemand.inputPerToken : null,
+    output_cost_per_token: onDemand.known ? onDemand.outputPerToken : null,
+    input_cost_per_token_batches: batch.known ? batch.inputPerToken : null,
+    output_cost_per_token_batches: batch.known ? batch.outputPerToken : null,
   };
   return {
     model_group: name,
@@ -54,6 +59,8 @@ export function toModelGroupInfo(
     max_input_tokens: null,
     max_output_tokens: null,
     ...costs,
+    /** No price in config or the built-in table: batches run and cost 0. */
+    unpriced: !batch.known,
     tpm: null,
     rpm: null,
   };

@@ -12,7 +12,10 @@ import { newId } from "../ids.ts";
 import { log } from "../log.ts";
 import { canUseModel } from "../auth/principal.ts";
 import { type BatchRecord, createBatchRecord } from "../store/batches.ts";
-import { getVisibleFile } from "../store/files.ts";
+import { type BatchInputInfo, type FileRecord, getVisibleFile } from "../store/files.ts";
+import type { Deployment } from "../config/load.ts";
+import { assertBudgetLeft, assertEstimateFits } from "../auth/budgets.ts";
+import { batchPriceFor, costOf } from "../pricing/prices.ts";
 import { deploymentAt } from "../files/deployments.ts";
 import { s3Uri } from "../storage/object_store.ts";
 import { jobNameOf } from "./bedrock_jobs.ts";
@@ -31,15 +34,40 @@ export const CreateBatchBody = z.object({
 /** A parsed create-batch body. */
 export type CreateBatchBody = z.infer<typeof CreateBatchBody>;
 
+/** True when the body asks for a dry run (`dry_run`, or `extra_body.dry_run`). */
+export function isDryRun(body: CreateBatchBody): boolean {
+  const extra = body.extra_body as { dry_run?: unknown } | undefined;
+  return body.dry_run === true || extra?.dry_run === true;
+}
+
+/** Worst-case cost of a batch: every input token, and every request's max output tokens. */
+export interface CostEstimate {
+  input_tokens: number;
+  max_output_tokens: number;
+  /** USD at the deployment's batch prices. */
+  cost: number;
+  /** False when the model has no known price (the estimate is then 0). */
+  priced: boolean;
+}
+
+/** What a batch would be: everything checked, nothing created. */
+export interface BatchPlan {
+  file: FileRecord;
+  input: BatchInputInfo;
+  deployment: Deployment;
+  estimate: CostEstimate;
+}
+
 /**
- * Creates a batch and submits its Bedrock job.
- * @throws {ApiError} 404 for a file the caller cannot see, 400 for a file that cannot run
+ * Checks a create-batch request: file, endpoint, model access, Bedrock's
+ * minimum records, budgets and the worst-case cost.
+ * @throws {ApiError} 404 for a file the caller cannot see, 400 for a batch that cannot run
  */
-export async function createBatch(
+export async function planBatch(
   deps: AppDeps,
   principal: Principal,
   body: CreateBatchBody,
-): Promise<BatchRecord> {
+): Promise<BatchPlan> {
   const file = await getVisibleFile(deps.kv, principal, body.input_file_id);
   if (!file) {
     throw new ApiError(404, `No file found with id '${body.input_file_id}'`, {
@@ -75,6 +103,43 @@ export async function createBatch(
       { param: "input_file_id", code: "too_few_requests" },
     );
   }
+  const budgets = await assertBudgetLeft(deps.kv, principal, deps.now(), "create batch");
+  const price = batchPriceFor(deployment.modelId, deployment.modelInfo);
+  const estimate: CostEstimate = {
+    input_tokens: input.inputTokensEstimate,
+    max_output_tokens: input.maxOutputTokens,
+    cost: costOf(
+      { inputTokens: input.inputTokensEstimate, outputTokens: input.maxOutputTokens },
+      price,
+    ),
+    priced: price.known,
+  };
+  assertEstimateFits(budgets, estimate.cost);
+  return { file, input, deployment, estimate };
+}
+
+/** The answer to a dry run. */
+export function toDryRun(plan: BatchPlan) {
+  return {
+    object: "batch.dry_run" as const,
+    input_file_id: plan.file.id,
+    endpoint: plan.input.endpoint,
+    model: plan.file.location.modelGroup,
+    request_count: plan.input.records,
+    estimate: plan.estimate,
+  };
+}
+
+/**
+ * Creates a batch and submits its Bedrock job.
+ * @throws {ApiError} as {@linkcode planBatch}
+ */
+export async function createBatch(
+  deps: AppDeps,
+  principal: Principal,
+  body: CreateBatchBody,
+): Promise<BatchRecord> {
+  const { file, input, deployment } = await planBatch(deps, principal, body);
   const now = deps.now();
   const id = newId("batch_", now);
   const jobName = jobNameOf(id, 0);

@@ -10,7 +10,7 @@
  */
 import type { AppDeps } from "../api/context.ts";
 import { log } from "../log.ts";
-import { randomAlnum } from "../ids.ts";
+import { newId, randomAlnum } from "../ids.ts";
 import { translatorFor } from "../bedrock/translators.ts";
 import type { Translator } from "../bedrock/translator.ts";
 import { recordIndexOf } from "../ingest/ingest_jsonl.ts";
@@ -21,6 +21,10 @@ import { type ObjectStore, parseS3Uri } from "../storage/object_store.ts";
 import { type BatchRecord, getBatchEntry, updateBatch } from "../store/batches.ts";
 import { fileCreateOps, type FileRecord, getFileEntry } from "../store/files.ts";
 import { finalStatusOf } from "./status.ts";
+import { batchPriceFor, costOf } from "../pricing/prices.ts";
+import { addSpendOps } from "../store/spend.ts";
+import { spendLogOps } from "../store/spend_logs.ts";
+import { MASTER_OWNER } from "../auth/require_key.ts";
 
 /** Manifest Bedrock writes beside the output (`manifest.json.out`). */
 interface Manifest {
@@ -113,8 +117,13 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
   // Records are the source of truth; the manifest covers records we could not parse.
   const inputTokens = Math.max(totals.inputTokens, totals.manifestInputTokens);
   const outputTokens = Math.max(totals.outputTokens, totals.manifestOutputTokens);
-  const nowS = Math.floor(deps.now() / 1000);
+  const nowMs = deps.now();
+  const nowS = Math.floor(nowMs / 1000);
   const location = { ...batch.location, bucket };
+  // AWS bills every processed token, including those of cancelled and expired batches.
+  const price = batchPriceFor(deployment.modelId, deployment.modelInfo);
+  const cost = costOf({ inputTokens, outputTokens }, price);
+  const spendLogId = newId("spend_", nowMs);
   const outputFile = totals.outputLines > 0
     ? outputFileRecord(batch, batch.plannedOutputFileId, "batch_output.jsonl", keys.output)
     : null;
@@ -127,6 +136,7 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
     const next: BatchRecord = {
       ...b,
       status: finalStatus,
+      cost,
       outputFileId: outputFile?.id ?? null,
       errorFileId: errorFile?.id ?? null,
       requestCounts: {
@@ -155,14 +165,45 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
       }));
     }
     return next;
-  }, (op) => {
+  }, async (op, next) => {
     for (const file of [outputFile, errorFile]) {
       if (file) fileCreateOps(op, { ...file, location, bytes: sizes.get(file.contentKey) ?? 0 });
     }
+    // A batch that processed nothing is never charged.
+    if (inputTokens + outputTokens === 0) return;
+    spendLogOps(op, {
+      id: spendLogId,
+      batchId,
+      modelGroup: next.modelGroup,
+      modelId: deployment.modelId,
+      status: next.status,
+      inputTokens,
+      outputTokens,
+      cost,
+      unpriced: !price.known,
+      keyHash: next.ownerId,
+      keyAlias: next.keyAlias,
+      userId: next.userId,
+      teamId: next.teamId,
+      startTime: next.createdAt * 1000,
+      endTime: nowMs,
+    });
+    await addSpendOps(
+      deps.kv,
+      op,
+      {
+        keyHash: next.ownerId === MASTER_OWNER ? null : next.ownerId,
+        userId: next.userId,
+        teamId: next.teamId,
+      },
+      cost,
+      nowMs,
+    );
   });
   log.info("Batch finalized", {
     batchId,
     status: finalized.status,
+    cost,
     completed: totals.outputLines,
     failed: totals.errorLines,
   });

@@ -29,6 +29,7 @@ import type { ObjectStore, StreamingUpload } from "../storage/object_store.ts";
 import { createFile, type FileRecord } from "../store/files.ts";
 import { groupDeployments, locationOf, objectStoreFor, pickDeployment } from "./deployments.ts";
 import { log } from "../log.ts";
+import { assertBudgetLeft } from "../auth/budgets.ts";
 
 /** The upload as the route hands it over. */
 export interface UploadRequest {
@@ -115,6 +116,7 @@ export async function uploadFile(
       code: "file_too_large",
     });
   }
+  await assertBudgetLeft(deps.kv, principal, deps.now(), "upload file");
   const fileId = newId("file-");
   let purpose: string | null = null;
   let targetField: string | null = null;

@@ -46,20 +46,36 @@ export async function addSpend(
 ): Promise<void> {
   if (!Number.isFinite(amount) || amount === 0) return;
   const now = options.now ?? Date.now();
+  await commitWithRetry("add spend", async () => {
+    const op = kv.atomic();
+    await addSpendOps(kv, op, target, amount, now);
+    return commit(op);
+  });
+}
+
+/**
+ * Adds the checks and writes that raise the spend of a key, its user and its
+ * team to `op`, so spend can commit in the same atomic as other state (the
+ * end of a batch). Reads the records now; a concurrent change fails the checks.
+ */
+export async function addSpendOps(
+  kv: Deno.Kv,
+  op: Deno.AtomicOperation,
+  target: SpendTarget,
+  amount: number,
+  now: number,
+): Promise<void> {
+  if (!Number.isFinite(amount) || amount === 0) return;
   const keys: Deno.KvKey[] = [];
   if (target.keyHash) keys.push(apiKeyKey(target.keyHash));
   if (target.userId) keys.push(userKey(target.userId));
   if (target.teamId) keys.push(teamKey(target.teamId));
   if (keys.length === 0) return;
-  await commitWithRetry("add spend", async () => {
-    const entries = await kv.getMany<Array<KeyRecord | UserRecord | TeamRecord>>(keys);
-    const op = kv.atomic();
-    for (const entry of entries) {
-      if (!entry.value) continue;
-      op.check(entry).set(entry.key, withSpend(entry.value, amount, now));
-    }
-    return commit(op);
-  });
+  const entries = await kv.getMany<Array<KeyRecord | UserRecord | TeamRecord>>(keys);
+  for (const entry of entries) {
+    if (!entry.value) continue;
+    op.check(entry).set(entry.key, withSpend(entry.value, amount, now));
+  }
 }
 
 function withSpend<T extends Budgeted>(record: T, amount: number, now: number): T {

@@ -1,5 +1,6 @@
 import assert from "assert";
 import { MASTER_KEY, type TestApp, testConfig, withApp } from "../_helpers/app.ts";
+import { batchPriceFor, onDemandPriceFor } from "../../src/pricing/prices.ts";
 
 async function modelIds(t: TestApp, key: string): Promise<string[]> {
   const res = await t.json("GET", "/v1/models", { key });
@@ -74,7 +75,7 @@ Deno.test("a team key may use the intersection of its models and the team's", as
   });
 });
 
-Deno.test("GET /model_group/info reports mode, providers and costs from model_info", async () => {
+Deno.test("GET /model_group/info reports mode, providers, and costs from model_info or the price table", async () => {
   const config = testConfig(`
 model_list:
   - model_name: claude
@@ -99,9 +100,16 @@ model_list:
       model: bedrock/us.amazon.nova-lite-v1:0
       s3_bucket_name: b
       aws_batch_role_arn: arn:aws:iam::1:role/R
+  - model_name: mystery
+    litellm_params:
+      model: bedrock/acme.unknown-model-v1:0
+      s3_bucket_name: b
+      aws_batch_role_arn: arn:aws:iam::1:role/R
 general_settings:
   master_key: ${MASTER_KEY}
 `);
+  const novaOnDemand = onDemandPriceFor("us.amazon.nova-lite-v1:0");
+  const novaBatch = batchPriceFor("us.amazon.nova-lite-v1:0");
   await withApp(async (t) => {
     const res = await t.json("GET", "/model_group/info", { key: MASTER_KEY });
     assert.deepEqual(res.body, {
@@ -115,7 +123,9 @@ general_settings:
           input_cost_per_token: 0.000003,
           output_cost_per_token: 0.000015,
           input_cost_per_token_batches: 0.0000015,
+          // The first deployment's on-demand output price, halved for batch.
           output_cost_per_token_batches: 0.0000075,
+          unpriced: false,
           tpm: null,
           rpm: null,
         },
@@ -125,15 +135,31 @@ general_settings:
           mode: "batch",
           max_input_tokens: null,
           max_output_tokens: null,
+          input_cost_per_token: novaOnDemand.inputPerToken,
+          output_cost_per_token: novaOnDemand.outputPerToken,
+          input_cost_per_token_batches: novaBatch.inputPerToken,
+          output_cost_per_token_batches: novaBatch.outputPerToken,
+          unpriced: false,
+          tpm: null,
+          rpm: null,
+        },
+        {
+          model_group: "mystery",
+          providers: ["bedrock"],
+          mode: "batch",
+          max_input_tokens: null,
+          max_output_tokens: null,
           input_cost_per_token: null,
           output_cost_per_token: null,
           input_cost_per_token_batches: null,
           output_cost_per_token_batches: null,
+          unpriced: true,
           tpm: null,
           rpm: null,
         },
       ],
     });
+    assert.ok(Math.abs(novaBatch.inputPerToken - 0.03e-6) < 1e-15, "Nova Lite batch input price");
     const one = await t.json("GET", "/model_group/info?model_group=nova", { key: MASTER_KEY });
     assert.deepEqual((one.body.data as { model_group: string }[]).map((g) => g.model_group), [
       "nova",
