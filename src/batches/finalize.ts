@@ -21,6 +21,7 @@ import { type ObjectStore, parseS3Uri } from "../storage/object_store.ts";
 import { type BatchRecord, getBatchEntry, updateBatch } from "../store/batches.ts";
 import { fileCreateOps, type FileRecord, getFileEntry } from "../store/files.ts";
 import { finalStatusOf } from "./status.ts";
+import { crashPoint } from "./crash_point.ts";
 import { batchPriceFor, costOf } from "../pricing/prices.ts";
 import { addSpendOps } from "../store/spend.ts";
 import { spendLogOps } from "../store/spend_logs.ts";
@@ -131,6 +132,7 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
     ? outputFileRecord(batch, batch.plannedErrorFileId, "batch_errors.jsonl", keys.errors)
     : null;
   const sizes = await objectSizes(store, bucket, [keys.output, keys.errors]);
+  crashPoint("before_finalize_commit");
   const finalized = await updateBatch(deps.kv, batchId, (b) => {
     if (b.status !== "finalizing") return null;
     const next: BatchRecord = {

@@ -6,6 +6,7 @@
  */
 import type { AppDeps } from "../api/context.ts";
 import { log } from "../log.ts";
+import { crashPoint } from "./crash_point.ts";
 import {
   type BatchRecord,
   getBatchEntry,
@@ -39,14 +40,6 @@ async function readBatch(deps: AppDeps, id: string): Promise<BatchRecord> {
   const { value } = await getBatchEntry(deps.kv, id);
   if (!value) throw new Error(`Batch ${id} vanished from KV`);
   return value;
-}
-
-/** Test hook: `BATCHGATE_TEST_CRASH=after_create` exits right after Bedrock accepts a job. */
-function crashPoint(name: string): void {
-  if (Deno.env.get("BATCHGATE_TEST_CRASH") === name) {
-    log.warn("Crashing on purpose (BATCHGATE_TEST_CRASH)", { at: name });
-    Deno.exit(86);
-  }
 }
 
 /**

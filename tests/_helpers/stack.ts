@@ -6,6 +6,7 @@
  */
 import OpenAI, { toFile } from "openai";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { BedrockClient, ListModelInvocationJobsCommand } from "@aws-sdk/client-bedrock";
 import { type RunningS3rver, startS3rver } from "../../src/demo/s3rver.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/server.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -43,6 +44,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Extra YAML appended under each deployment's litellm_params. */
   extraParams?: string;
+  /** Extra YAML appended under the Claude group's model_info. */
+  claudeModelInfo?: string;
 }
 
 /** A running stack. */
@@ -84,7 +87,7 @@ model_list:
   - model_name: bedrock-batch-claude
     litellm_params:${params("bedrock/us.anthropic.claude-3-5-sonnet-20240620-v1:0")}
     model_info:
-      mode: batch
+      mode: batch${options.claudeModelInfo ?? ""}
   - model_name: bedrock-batch-nova
     litellm_params:${params("bedrock/us.amazon.nova-lite-v1:0")}
     model_info:
@@ -329,4 +332,35 @@ export async function listObjectKeys(stack: Stack, prefix = ""): Promise<string[
     new ListObjectsV2Command({ Bucket: STACK_BUCKET, Prefix: prefix }),
   );
   return (res.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+/**
+ * Waits until the emulator's newest job is InProgress with some records
+ * processed and some not (so a Stop now leaves a partial result).
+ */
+export async function waitForJobProgress(stack: Stack, timeoutMs = 20_000): Promise<void> {
+  const bedrock = new BedrockClient({
+    endpoint: stack.emulator.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "x", secretAccessKey: "y" },
+  });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { invocationJobSummaries: jobs } = await bedrock.send(
+        new ListModelInvocationJobsCommand({ sortOrder: "Descending", maxResults: 1 }),
+      );
+      const job = jobs?.[0];
+      const processed = job?.processedRecordCount ?? 0;
+      if (
+        job?.status === "InProgress" && processed > 0 && processed < (job.totalRecordCount ?? 0)
+      ) {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error("The emulator's job never got part-way through InProgress");
+  } finally {
+    bedrock.destroy();
+  }
 }

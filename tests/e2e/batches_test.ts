@@ -8,6 +8,7 @@ import {
   startStack,
   uploadJsonl,
   waitForBatch,
+  waitForJobProgress,
 } from "../_helpers/stack.ts";
 
 const CREATE = { endpoint: "/v1/chat/completions", completion_window: "24h" } as const;
@@ -55,10 +56,7 @@ Deno.test("a cancelled batch stops its job and keeps the records that ran", asyn
     const client = stack.client();
     const file = await uploadJsonl(client, chatLines(150));
     const batch = await client.batches.create({ input_file_id: file.id, ...CREATE });
-    // in_progress starts with Bedrock's Scheduled (one step), then InProgress
-    // processes records over one step: stop about half-way through it.
-    await waitForBatch(client, batch.id, ["in_progress"]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForJobProgress(stack);
 
     // The input file cannot be deleted while the batch runs.
     const conflict = await client.files.delete(file.id).then(
