@@ -1,0 +1,66 @@
+import assert from "assert";
+import { boundaryOf, MultipartError, parseMultipart, readField } from "../../src/ingest/multipart.ts";
+
+async function bodyOf(form: FormData): Promise<{ stream: ReadableStream<Uint8Array>; type: string }> {
+  const req = new Request("http://x/", { method: "POST", body: form });
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  // Re-chunk into tiny pieces to exercise boundaries split across chunks.
+  let offset = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(ctl) {
+      if (offset >= bytes.length) return ctl.close();
+      const size = 1 + (offset % 7);
+      ctl.enqueue(bytes.slice(offset, offset + size));
+      offset += size;
+    },
+  });
+  return { stream, type: req.headers.get("content-type")! };
+}
+
+Deno.test("parseMultipart() streams fields and files split across tiny chunks", async () => {
+  const form = new FormData();
+  form.append("purpose", "batch");
+  const content = "line one\r\n--not-a-boundary\nline two\r\n" + "x".repeat(5000);
+  form.append("file", new Blob([content]), "in.jsonl");
+  form.append("extra_body", '{"target_model_names":"m"}');
+  const { stream, type } = await bodyOf(form);
+  const boundary = boundaryOf(type)!;
+  const seen: Record<string, string> = {};
+  for await (const part of parseMultipart(stream, boundary)) {
+    if (part.name === "file") assert.equal(part.filename, "in.jsonl");
+    seen[part.name] = await new Response(part.body).text();
+  }
+  assert.deepEqual(seen, {
+    purpose: "batch",
+    file: content,
+    extra_body: '{"target_model_names":"m"}',
+  });
+});
+
+Deno.test("parseMultipart() skips parts the consumer does not read", async () => {
+  const form = new FormData();
+  form.append("ignored", new Blob(["a".repeat(100_000)]), "big.bin");
+  form.append("purpose", "batch");
+  const { stream, type } = await bodyOf(form);
+  const names: string[] = [];
+  for await (const part of parseMultipart(stream, boundaryOf(type)!)) {
+    names.push(part.name);
+    if (part.name === "purpose") assert.equal(await readField(part), "batch");
+  }
+  assert.deepEqual(names, ["ignored", "purpose"]);
+});
+
+Deno.test("parseMultipart() rejects a truncated body", async () => {
+  const text = "--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc";
+  const stream = new Blob([text]).stream();
+  await assert.rejects(async () => {
+    for await (const part of parseMultipart(stream, "b")) await new Response(part.body).text();
+  }, MultipartError);
+});
+
+Deno.test("boundaryOf() reads quoted and bare boundaries and refuses other types", () => {
+  assert.equal(boundaryOf('multipart/form-data; boundary="a b"'), "a b");
+  assert.equal(boundaryOf("multipart/form-data; boundary=xyz"), "xyz");
+  assert.equal(boundaryOf("application/json"), null);
+  assert.equal(boundaryOf(undefined), null);
+});
