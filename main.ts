@@ -63,7 +63,7 @@ async function main(args: string[]): Promise<number> {
     config = await loadConfig(values.config);
   } catch (error) {
     if (error instanceof ConfigError) {
-      log.error(`Invalid config: ${error.message}`, { config: values.config });
+      log.error(`Cannot start: ${error.message}`, { config: values.config });
       return 1;
     }
     throw error;
