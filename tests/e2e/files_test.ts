@@ -219,3 +219,38 @@ Deno.test("files are isolated per key and models per key", async () => {
     await stack.close();
   }
 });
+
+Deno.test("keys of one team see each other's files and batches; other teams do not", async () => {
+  const stack = await startStack();
+  try {
+    for (const team of ["red", "blue"]) {
+      const res = await fetch(`${stack.url}/team/new`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${STACK_MASTER_KEY}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ team_id: team }),
+      });
+      assert.equal(res.status, 200);
+    }
+    const red1 = stack.client(await generateKey(stack, { team_id: "red" }));
+    const red2 = stack.client(await generateKey(stack, { team_id: "red" }));
+    const blue = stack.client(await generateKey(stack, { team_id: "blue" }));
+    const file = await uploadJsonl(red1, chatLines(100));
+    assert.equal((await red2.files.retrieve(file.id)).id, file.id);
+    assert.deepEqual((await red2.files.list()).data.map((f) => f.id), [file.id]);
+    const batch = await red2.batches.create({
+      input_file_id: file.id,
+      endpoint: "/v1/chat/completions",
+      completion_window: "24h",
+    });
+    assert.equal((await red1.batches.retrieve(batch.id)).id, batch.id);
+    const hidden = await blue.batches.retrieve(batch.id).then(() => assert.fail(), (e) => e);
+    assert.equal(hidden.status, 404);
+    assert.equal((await blue.files.list()).data.length, 0);
+    assert.equal((await blue.batches.list()).data.length, 0);
+  } finally {
+    await stack.close();
+  }
+});
