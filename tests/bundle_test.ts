@@ -9,7 +9,14 @@ Deno.test("main.ts bundles into one file that starts and answers readiness", asy
   try {
     const out = `${dir}/batchgate.js`;
     const bundle = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", "--platform=deno", "-o", out, new URL("../main.ts", import.meta.url).pathname],
+      args: [
+        "bundle",
+        "--quiet",
+        "--platform=deno",
+        "-o",
+        out,
+        new URL("../main.ts", import.meta.url).pathname,
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -26,7 +33,18 @@ Deno.test("main.ts bundles into one file that starts and answers readiness", asy
     assert.equal(new TextDecoder().decode(version.stdout).trim(), `batchgate ${VERSION}`);
 
     const server = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--unstable-kv", out, "--port", "0", "--kv", ":memory:", "--host", "127.0.0.1"],
+      args: [
+        "run",
+        "-A",
+        "--unstable-kv",
+        out,
+        "--port",
+        "0",
+        "--kv",
+        ":memory:",
+        "--host",
+        "127.0.0.1",
+      ],
       cwd: dir,
       stdout: "null",
       stderr: "piped",

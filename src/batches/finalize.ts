@@ -126,10 +126,20 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
   const cost = costOf({ inputTokens, outputTokens }, price);
   const spendLogId = newId("spend_", nowMs);
   const outputFile = totals.outputLines > 0
-    ? outputFileRecord(batch, batch.plannedOutputFileId, "batch_output.jsonl", keys.output)
+    ? outputFileRecord(batch, {
+      id: batch.plannedOutputFileId,
+      filename: `${batch.id}_output.jsonl`,
+      key: keys.output,
+      createdAt: nowS,
+    })
     : null;
   const errorFile = totals.errorLines > 0
-    ? outputFileRecord(batch, batch.plannedErrorFileId, "batch_errors.jsonl", keys.errors)
+    ? outputFileRecord(batch, {
+      id: batch.plannedErrorFileId,
+      filename: `${batch.id}_error.jsonl`,
+      key: keys.errors,
+      createdAt: nowS,
+    })
     : null;
   const sizes = await objectSizes(store, bucket, [keys.output, keys.errors]);
   crashPoint("before_finalize_commit");
@@ -214,21 +224,19 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
 
 function outputFileRecord(
   batch: BatchRecord,
-  id: string,
-  filename: string,
-  key: string,
+  file: { id: string; filename: string; key: string; createdAt: number },
 ): FileRecord {
   return {
-    id,
+    id: file.id,
     ownerId: batch.ownerId,
     teamId: batch.teamId,
     purpose: "batch_output",
-    filename,
+    filename: file.filename,
     bytes: 0,
-    createdAt: Math.floor(Date.now() / 1000),
+    createdAt: file.createdAt,
     location: batch.location,
-    contentKey: key,
-    objectKeys: [key],
+    contentKey: file.key,
+    objectKeys: [file.key],
     input: null,
     batchId: batch.id,
     activeBatchIds: [],

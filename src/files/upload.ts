@@ -128,6 +128,8 @@ export async function uploadFile(
         switch (part.name) {
           case "purpose":
             purpose = (await readField(part)).trim();
+            // Sent before the file (curl's order), a wrong purpose stops the upload at once.
+            if (purpose !== "batch") throw wrongPurpose(purpose);
             break;
           case "target_model_names":
           case "extra_body[target_model_names]":
@@ -162,14 +164,7 @@ export async function uploadFile(
     if (!ingested) {
       throw badRequest("Missing file: send the JSONL as form field 'file'", { param: "file" });
     }
-    if (purpose !== "batch") {
-      throw badRequest(
-        purpose === null
-          ? "Missing purpose: send form field purpose=batch"
-          : `Cannot accept purpose '${purpose}': Batchgate takes purpose=batch`,
-        { param: "purpose" },
-      );
-    }
+    if (purpose !== "batch") throw wrongPurpose(purpose);
     const group = singleTarget(targetField) ?? ingested.summary.lineModel;
     if (group === null) {
       throw badRequest(
@@ -318,6 +313,15 @@ function stagingDeployment(deps: AppDeps, principal: Principal): Deployment {
     });
   }
   return usable;
+}
+
+function wrongPurpose(purpose: string | null): ApiError {
+  return badRequest(
+    purpose === null
+      ? "Missing purpose: send form field purpose=batch"
+      : `Cannot accept purpose '${purpose}': Batchgate takes purpose=batch`,
+    { param: "purpose" },
+  );
 }
 
 function joinTargets(current: string | null, next: string | null): string | null {

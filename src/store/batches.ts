@@ -288,9 +288,14 @@ export async function withBatchLease<T>(
     return commit(kv.atomic().check(entry).set(key, lease, { expireIn: options.ttlMs * 2 }));
   });
   if (acquired === false) return "busy";
+  // Renew while `fn` runs, but only a lease that is still ours.
   const renew = setInterval(() => {
-    const lease: Lease = { holder: options.holder, untilMs: options.now() + options.ttlMs };
-    kv.set(key, lease, { expireIn: options.ttlMs * 2 }).catch(() => {});
+    commitWithRetry("renew batch lease", async () => {
+      const entry = await getWithRetry<Lease>(kv, key);
+      if (entry.value?.holder !== options.holder) return null;
+      const lease: Lease = { holder: options.holder, untilMs: options.now() + options.ttlMs };
+      return commit(kv.atomic().check(entry).set(key, lease, { expireIn: options.ttlMs * 2 }));
+    }).catch(() => {});
   }, Math.max(1000, options.ttlMs / 3));
   try {
     return await fn();

@@ -74,7 +74,9 @@ Deno.test("openAIStatusOf() maps every Bedrock job state", () => {
     ["Expired", "expired"],
     ["Failed", "failed"],
   ];
-  for (const [bedrock, openai] of table) assert.equal(openAIStatusOf(bedrock), openai, String(bedrock));
+  for (const [bedrock, openai] of table) {
+    assert.equal(openAIStatusOf(bedrock), openai, String(bedrock));
+  }
 });
 
 Deno.test("runningStatusOf() says finalizing once every job ended, cancelling once asked", () => {

@@ -1,7 +1,14 @@
 import assert from "assert";
-import { boundaryOf, MultipartError, parseMultipart, readField } from "../../src/ingest/multipart.ts";
+import {
+  boundaryOf,
+  MultipartError,
+  parseMultipart,
+  readField,
+} from "../../src/ingest/multipart.ts";
 
-async function bodyOf(form: FormData): Promise<{ stream: ReadableStream<Uint8Array>; type: string }> {
+async function bodyOf(
+  form: FormData,
+): Promise<{ stream: ReadableStream<Uint8Array>; type: string }> {
   const req = new Request("http://x/", { method: "POST", body: form });
   const bytes = new Uint8Array(await req.arrayBuffer());
   // Re-chunk into tiny pieces to exercise boundaries split across chunks.
@@ -51,7 +58,7 @@ Deno.test("parseMultipart() skips parts the consumer does not read", async () =>
 });
 
 Deno.test("parseMultipart() rejects a truncated body", async () => {
-  const text = "--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc";
+  const text = '--b\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc';
   const stream = new Blob([text]).stream();
   await assert.rejects(async () => {
     for await (const part of parseMultipart(stream, "b")) await new Response(part.body).text();
