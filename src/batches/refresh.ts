@@ -27,6 +27,9 @@ import {
 } from "./bedrock_jobs.ts";
 import { runningCounts, runningStatusOf, TERMINAL_JOB_STATUSES } from "./status.ts";
 
+/** How long after submission a job Bedrock cannot find counts as lost. */
+const LOST_JOB_GRACE_MS = 60_000;
+
 /** Lease options of this process for a batch. */
 export function leaseOptions(deps: AppDeps) {
   return {
@@ -138,10 +141,28 @@ export async function refreshBatch(
       }
       updates.set(index, next);
     } catch (error) {
+      const { code, message } = describeAwsError(error);
+      // A job Bedrock no longer knows (deleted by retention, or an emulator
+      // restarted) would keep the batch waiting forever: fail it. A fresh job
+      // gets a grace period in case the service is slow to show it.
+      if (
+        code === "ResourceNotFoundException" &&
+        deps.now() - (job.submitTime ?? 0) > LOST_JOB_GRACE_MS
+      ) {
+        log.warn("Bedrock no longer knows the job: failing it", { batchId, jobArn: job.jobArn });
+        updates.set(index, {
+          ...job,
+          status: "Failed",
+          message: `Bedrock has no job ${job.jobArn} any more: ${message}`,
+          endTime: deps.now(),
+        });
+        continue;
+      }
       log.warn("Cannot read Bedrock job, keeping the last known state", {
         batchId,
         jobArn: job.jobArn,
-        ...describeAwsError(error),
+        code,
+        message,
       });
     }
   }

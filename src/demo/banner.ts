@@ -134,7 +134,7 @@ EOF
 
 ${rule}
 Press Ctrl+C to stop. Files, keys and finished batches survive a restart; batches
-still running do not finish after one (the Bedrock emulator keeps jobs in memory).
+still running then fail about a minute later (the Bedrock emulator keeps jobs in memory).
 Logs (JSON lines) follow on stderr.
 ${rule}`;
 }
