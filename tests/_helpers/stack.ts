@@ -44,6 +44,10 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Extra YAML appended under each deployment's litellm_params. */
   extraParams?: string;
+  /** Role ARN in the config (default a valid one). */
+  roleArn?: string;
+  /** The emulator's concurrent job quota (default 20). */
+  maxConcurrentJobs?: number;
   /** Extra YAML appended under the Claude group's model_info. */
   claudeModelInfo?: string;
 }
@@ -79,7 +83,7 @@ function configYaml(s3Endpoint: string, bedrockEndpoint: string, options: StackO
       s3_bucket_name: ${STACK_BUCKET}
       s3_endpoint_url: ${s3Endpoint}
       aws_bedrock_endpoint_url: ${bedrockEndpoint}
-      aws_batch_role_arn: arn:aws:iam::123456789012:role/BatchgateE2E${
+      aws_batch_role_arn: ${options.roleArn ?? "arn:aws:iam::123456789012:role/BatchgateE2E"}${
     options.kms ? `\n      s3_encryption_key_id: ${KMS_KEY}` : ""
   }${options.extraParams ?? ""}`;
   return `
@@ -134,7 +138,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     endpoint: proxy.url,
     credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
   };
-  const emulator = await startEmulator({ port: 0, stepMs: options.stepMs ?? 150, s3: s3Target });
+  const emulator = await startEmulator({
+    port: 0,
+    stepMs: options.stepMs ?? 150,
+    s3: s3Target,
+    ...(options.maxConcurrentJobs ? { maxConcurrentJobs: options.maxConcurrentJobs } : {}),
+  });
   const configPath = `${dir}/config.yaml`;
   await Deno.writeTextFile(configPath, configYaml(proxy.url, emulator.url, options));
   const aws = new AwsClients();
