@@ -20,13 +20,12 @@ export interface RequireKeyOptions {
 
 /** Reads the raw key from `Authorization: Bearer`, `x-litellm-api-key` or `api-key`. */
 export function rawKeyOf(headers: Headers): string | undefined {
-  const auth = headers.get("authorization");
-  if (auth) {
-    const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
-    return match ? match[1]!.trim() : auth.trim();
-  }
-  return headers.get("x-litellm-api-key")?.trim() || headers.get("api-key")?.trim() ||
-    undefined;
+  const value = headers.get("authorization") ?? headers.get("x-litellm-api-key") ??
+    headers.get("api-key");
+  if (value === null) return undefined;
+  // Any of the headers may carry the "Bearer " prefix (LiteLLM accepts it everywhere).
+  const key = value.trim().replace(/^Bearer\s+/i, "").trim();
+  return key === "" ? undefined : key;
 }
 
 /**

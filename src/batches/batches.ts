@@ -17,6 +17,7 @@ import {
 import { finalizeBatch } from "./finalize.ts";
 import { leaseOptions, refreshBatch, syncBatch } from "./refresh.ts";
 import { toOpenAIBatch } from "./status.ts";
+import { listPage } from "../store/owned.ts";
 
 async function visibleBatch(deps: AppDeps, principal: Principal, id: string) {
   const batch = await getVisibleBatch(deps.kv, principal, id);
@@ -67,14 +68,7 @@ export async function listBatches(
     after: options.after,
     order: "desc",
   });
-  const data = batches.map(toOpenAIBatch);
-  return {
-    object: "list" as const,
-    data,
-    first_id: data[0]?.id ?? null,
-    last_id: data[data.length - 1]?.id ?? null,
-    has_more: hasMore,
-  };
+  return listPage(batches.map(toOpenAIBatch), hasMore);
 }
 
 /**

@@ -8,6 +8,7 @@
  * @module
  */
 import { z } from "zod";
+import { BedrockJobStatus } from "../bedrock/job_status.ts";
 
 /** Service-model patterns, verbatim (Smithy patterns; matched anchored). */
 export const PATTERNS = {
@@ -85,22 +86,9 @@ function union<T extends z.ZodRawShape>(shape: T) {
 }
 
 /** `ModelInvocationJobStatus`, in the model's order. */
-export const JobStatus = z.enum(
-  [
-    "Submitted",
-    "InProgress",
-    "Completed",
-    "Failed",
-    "Stopping",
-    "Stopped",
-    "PartiallyCompleted",
-    "Expired",
-    "Validating",
-    "Scheduled",
-  ] as const,
-);
+export const JobStatus = BedrockJobStatus;
 /** A job status. */
-export type JobStatus = z.infer<typeof JobStatus>;
+export type JobStatus = BedrockJobStatus;
 
 /** Job name (`ModelInvocationJobName`). */
 export const JobName = str({ min: 1, max: 63, pattern: PATTERNS.jobName });

@@ -11,7 +11,7 @@ import {
   getVisibleFile,
   listVisibleFiles,
 } from "../store/files.ts";
-import type { ListPageOptions } from "../store/owned.ts";
+import { listPage, type ListPageOptions } from "../store/owned.ts";
 import { deploymentAt, objectStoreFor } from "./deployments.ts";
 import { log } from "../log.ts";
 
@@ -83,14 +83,7 @@ export async function listFiles(
   options: ListPageOptions & { purpose?: string | undefined },
 ) {
   const { files, hasMore } = await listVisibleFiles(deps.kv, principal, options);
-  const data = files.map(toOpenAIFile);
-  return {
-    object: "list" as const,
-    data,
-    first_id: data[0]?.id ?? null,
-    last_id: data[data.length - 1]?.id ?? null,
-    has_more: hasMore,
-  };
+  return listPage(files.map(toOpenAIFile), hasMore);
 }
 
 /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { BedrockJobStatus } from "../bedrock/job_status.ts";
 import type { Principal } from "../auth/principal.ts";
 import {
   activeBatchKey,
@@ -18,21 +19,7 @@ import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
 import { canSee, listOwnedIds, type ListPageOptions, ownedPrefixes } from "./owned.ts";
 import { FileLocation, type FileRecord } from "./files.ts";
 
-/** Bedrock's job states, exactly as AWS spells them. */
-export const BedrockJobStatus = z.enum([
-  "Submitted",
-  "InProgress",
-  "Completed",
-  "Failed",
-  "Stopping",
-  "Stopped",
-  "PartiallyCompleted",
-  "Expired",
-  "Validating",
-  "Scheduled",
-]);
-/** A Bedrock job state. */
-export type BedrockJobStatus = z.infer<typeof BedrockJobStatus>;
+export { BedrockJobStatus } from "../bedrock/job_status.ts";
 
 /** OpenAI's batch states. */
 export const BatchStatus = z.enum([

@@ -65,3 +65,14 @@ export function ownedPrefixes(
   if (principal.teamId) out.push(byTeam(principal.teamId));
   return out;
 }
+
+/** OpenAI's list page: `{object: "list", data, first_id, last_id, has_more}`. */
+export function listPage<T extends { id: string }>(data: T[], hasMore: boolean) {
+  return {
+    object: "list" as const,
+    data,
+    first_id: data[0]?.id ?? null,
+    last_id: data[data.length - 1]?.id ?? null,
+    has_more: hasMore,
+  };
+}
