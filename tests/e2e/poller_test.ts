@@ -73,10 +73,7 @@ Deno.test("two instances on one KV finish a batch once: one job, one output file
     const creates = stack.emulator.requests.filter((r) =>
       r.method === "POST" && r.path === "/model-invocation-job"
     );
-    const tokens = new Set(
-      creates.map((r) => (r.body as { clientRequestToken: string }).clientRequestToken),
-    );
-    assert.equal(tokens.size, 1, "one job: every Create carries the same token");
+    assert.equal(creates.length, 1);
     const outputs = (await other.files.list({ purpose: "batch_output" })).data;
     assert.equal(outputs.length, 1);
     const logs = await (await fetch(`${stack.url}/spend/logs`, {
