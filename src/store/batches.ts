@@ -16,6 +16,7 @@ import {
   prefixes,
 } from "./keys.ts";
 import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
+import { randomAlnum } from "../ids.ts";
 import { canSee, listOwnedIds, type ListPageOptions, ownedPrefixes } from "./owned.ts";
 import { FileLocation, type FileRecord } from "./files.ts";
 
@@ -252,8 +253,8 @@ interface Lease {
 }
 
 /**
- * Runs `fn` while holding the batch's lease, so only one instance refreshes or
- * finalizes a batch at a time. The lease is renewed while `fn` runs and
+ * Runs `fn` while holding the batch's lease, so only one task (of any
+ * instance) refreshes or finalizes a batch at a time. The lease is renewed while `fn` runs and
  * released after; a crashed holder's lease lapses after `ttlMs`.
  * @returns `fn`'s result, or `busy` when another holder has the lease
  */
@@ -264,6 +265,8 @@ export async function withBatchLease<T>(
   fn: () => Promise<T>,
 ): Promise<T | "busy"> {
   const key = batchLeaseKey(batchId);
+  // Unique per acquisition: two tasks of one process must exclude each other too.
+  options = { ...options, holder: `${options.holder}:${randomAlnum(10)}` };
   const acquired = await commitWithRetry("take batch lease", async () => {
     const entry = await getWithRetry<Lease>(kv, key);
     if (
