@@ -267,6 +267,7 @@ async function ingestPart(
   const writers: WritableStreamDefaultWriter<Uint8Array>[] = [];
   const summary = await ingestJsonl(part.body, {
     maxBytes: options.maxBytes,
+    maxRecords: Math.max(...deps.config.deployments.map((d) => d.maxRecords)),
     plan: (firstLineModel) => {
       const group = known ??
         (firstLineModel && deps.config.modelGroups.has(firstLineModel) &&

@@ -35,6 +35,8 @@ export interface IngestPlan {
 export interface IngestOptions {
   /** Largest accepted file in bytes (413 beyond). */
   maxBytes: number;
+  /** Most requests accepted before the model (and its limit) is known. */
+  maxRecords: number;
   /** Called with the first line's `body.model` (or null) before any byte is written. */
   plan(firstLineModel: string | null): Promise<IngestPlan>;
 }
@@ -158,14 +160,16 @@ export async function ingestJsonl(
       pendingRaw = [];
     }
     const target = plan.target;
+    // Without a target yet, the largest limit of any deployment still bounds memory.
+    const maxRecords = target?.deployment.maxRecords ?? options.maxRecords;
+    if (records >= maxRecords) {
+      throw lineError(
+        lineNumber,
+        `the file has more than ${maxRecords} requests, Bedrock's limit per job`,
+        "too_many_requests",
+      );
+    }
     if (target) {
-      if (records >= target.deployment.maxRecords) {
-        throw lineError(
-          lineNumber,
-          `the file has more than ${target.deployment.maxRecords} requests, Bedrock's limit per job`,
-          "too_many_requests",
-        );
-      }
       if (line.url !== target.translator.endpoint) {
         throw lineError(
           lineNumber,

@@ -254,3 +254,23 @@ Deno.test("keys of one team see each other's files and batches; other teams do n
     await stack.close();
   }
 });
+
+Deno.test("POST /v1/files refuses more requests than Bedrock's per-job limit, model known or not", async () => {
+  const stack = await startStack({ extraParams: "\n      batch_max_records: 5" });
+  try {
+    const forms: Record<string, string>[] = [{}, { target_model_names: "bedrock-batch-claude" }];
+    for (const extra of forms) {
+      const error = await uploadJsonl(stack.client(), chatLines(8, { model: "gpt-4o" }), extra)
+        .then(
+          () => assert.fail("upload should fail"),
+          (e) => e,
+        );
+      assert.equal(error.status, 400);
+      assert.match(error.error.message, /^Line 6: the file has more than 5 requests/);
+      assert.equal(error.error.line, 6);
+    }
+    assert.deepEqual(await listObjectKeys(stack), []);
+  } finally {
+    await stack.close();
+  }
+});
