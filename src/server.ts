@@ -8,6 +8,7 @@ import type { Config } from "./config/load.ts";
 import { createApp } from "./api/app.ts";
 import { openKv } from "./store/kv.ts";
 import { log } from "./log.ts";
+import { familyOf } from "./bedrock/translators.ts";
 import { BackgroundTasks } from "./worker/tasks.ts";
 import { Poller } from "./worker/poller.ts";
 import { randomAlnum } from "./ids.ts";
@@ -38,6 +39,14 @@ export const DEFAULT_KV_PATH = "./data/batchgate.kv";
 /** Starts Batchgate and resolves once it listens. */
 export async function startBatchgate(options: StartOptions): Promise<RunningBatchgate> {
   const { config } = options;
+  for (const d of config.deployments) {
+    if (!familyOf(d.modelId)) {
+      log.warn("Model has an unknown request format: uploads for it will be refused", {
+        modelGroup: d.modelGroup,
+        modelId: d.modelId,
+      });
+    }
+  }
   const kv = await openKv(options.kv);
   const aws = new AwsClients();
   const tasks = new BackgroundTasks();

@@ -9,6 +9,8 @@ import { canUseModel, type Principal } from "../auth/principal.ts";
 import type { FileLocation } from "../store/files.ts";
 import { ObjectStore } from "../storage/object_store.ts";
 import type { AwsClients } from "../aws/clients.ts";
+import { familyOf, translatorFor } from "../bedrock/translators.ts";
+import type { Translator } from "../bedrock/translator.ts";
 
 /**
  * The deployments of a group the principal may use.
@@ -78,4 +80,20 @@ export function objectStoreFor(aws: AwsClients, deployment: Deployment): ObjectS
     aws.s3(deployment.s3),
     deployment.kmsKeyId ? { kmsKeyId: deployment.kmsKeyId } : {},
   );
+}
+
+/**
+ * The translator for a deployment's model.
+ * @throws {ApiError} 400 when Batchgate does not know the model's request format
+ */
+export function translatorOf(deployment: Deployment): Translator {
+  if (!familyOf(deployment.modelId)) {
+    throw new ApiError(
+      400,
+      `Cannot run model '${deployment.modelGroup}': Batchgate does not know the request format ` +
+        `of Bedrock model '${deployment.modelId}'`,
+      { param: "model", code: "unsupported_model" },
+    );
+  }
+  return translatorFor(deployment.modelId);
 }

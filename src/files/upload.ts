@@ -10,7 +10,6 @@ import type { Principal } from "../auth/principal.ts";
 import { canUseModel } from "../auth/principal.ts";
 import type { Deployment } from "../config/load.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "../config/load.ts";
-import { translatorFor } from "../bedrock/translators.ts";
 import { newId } from "../ids.ts";
 import {
   boundaryOf,
@@ -27,7 +26,13 @@ import {
 } from "../ingest/ingest_jsonl.ts";
 import type { ObjectStore, StreamingUpload } from "../storage/object_store.ts";
 import { createFile, type FileRecord } from "../store/files.ts";
-import { groupDeployments, locationOf, objectStoreFor, pickDeployment } from "./deployments.ts";
+import {
+  groupDeployments,
+  locationOf,
+  objectStoreFor,
+  pickDeployment,
+  translatorOf,
+} from "./deployments.ts";
 import { log } from "../log.ts";
 import { assertBudgetLeft } from "../auth/budgets.ts";
 
@@ -278,7 +283,7 @@ async function ingestPart(
       if (group) {
         deployment = options.fixedDeployment ??
           pickDeployment(groupDeployments(deps.config, principal, group));
-        target = { modelGroup: group, deployment, translator: translatorFor(deployment.modelId) };
+        target = { modelGroup: group, deployment, translator: translatorOf(deployment) };
       } else {
         deployment = stagingDeployment(deps, principal);
       }
