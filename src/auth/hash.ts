@@ -3,11 +3,14 @@
  * their SHA-256.
  * @module
  */
+import { createHash } from "node:crypto";
 
-/** Hex SHA-256 of a raw key. */
-export async function hashKey(rawKey: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(rawKey));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+/**
+ * Hex SHA-256 of a raw key. Synchronous node:crypto: every request hashes
+ * its key, and `crypto.subtle.digest` costs a thread-pool round trip each.
+ */
+export function hashKey(rawKey: string): Promise<string> {
+  return Promise.resolve(createHash("sha256").update(rawKey).digest("hex"));
 }
 
 /** A new random key: `sk-` and 32 url-safe characters. */

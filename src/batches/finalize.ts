@@ -91,8 +91,8 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
       customIds,
       modelGroup: batch.modelGroup,
       translator: translatorFor(deployment.modelId),
-      output: new JsonlWriter(outputUpload.writable.getWriter()),
-      errors: new JsonlWriter(errorUpload.writable.getWriter()),
+      output: new JsonlWriter(outputUpload.writable.getWriter(), { reuseBuffer: true }),
+      errors: new JsonlWriter(errorUpload.writable.getWriter(), { reuseBuffer: true }),
       unprocessed: UNPROCESSED_ERRORS[finalStatus],
       // A batch that failed before anything ran reports its failure in `errors`, not per line.
       writeUnprocessed: finalStatus !== "failed",

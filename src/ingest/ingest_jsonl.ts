@@ -9,6 +9,7 @@ import { ApiError } from "../errors.ts";
 import type { Deployment } from "../config/load.ts";
 import { TranslationError, type Translator } from "../bedrock/translator.ts";
 import { JsonlWriter } from "../storage/jsonl_writer.ts";
+import { LineSplitter } from "../storage/line_splitter.ts";
 
 /** The model a file's lines are translated for. */
 export interface LineTarget {
@@ -17,7 +18,10 @@ export interface LineTarget {
   translator: Translator;
 }
 
-/** Where ingested bytes go; any may be absent. */
+/**
+ * Where ingested bytes go; any may be absent. Writers must copy each chunk
+ * before `write()` resolves (`StreamingUpload` writers do): buffers are reused.
+ */
 export interface IngestSinks {
   original?: WritableStreamDefaultWriter<Uint8Array>;
   bedrock?: WritableStreamDefaultWriter<Uint8Array>;
@@ -80,7 +84,6 @@ export async function ingestJsonl(
   source: ReadableStream<Uint8Array>,
   options: IngestOptions,
 ): Promise<IngestSummary> {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   const customIds = new Set<string>();
   let plan: IngestPlan | null = null;
   let pendingRaw: Uint8Array[] = [];
@@ -90,7 +93,6 @@ export async function ingestJsonl(
   let bytes = 0;
   let lineNumber = 0;
   let records = 0;
-  let carry = "";
   let endpoint: string | null = null;
   let lineModel: string | null = null;
   let lineModelAt = 0;
@@ -152,8 +154,8 @@ export async function ingestJsonl(
     }
     if (plan === null) {
       plan = await options.plan(typeof model === "string" ? model : null);
-      bedrock = new JsonlWriter(plan.sinks.bedrock);
-      mapping = new JsonlWriter(plan.sinks.mapping);
+      bedrock = new JsonlWriter(plan.sinks.bedrock, { reuseBuffer: true });
+      mapping = new JsonlWriter(plan.sinks.mapping, { reuseBuffer: true });
       if (plan.target) maxBytes = Math.min(maxBytes, plan.target.deployment.maxFileBytes);
       if (bytes > maxBytes) throw tooLarge(maxBytes);
       for (const raw of pendingRaw) await write(plan.sinks.original, raw);
@@ -202,6 +204,17 @@ export async function ingestJsonl(
   };
 
   const reader = source.getReader();
+  const splitter = new LineSplitter();
+  // Only the file's first line may start with a byte order mark, as with one streaming decode.
+  const firstDecoder = new TextDecoder("utf-8", { fatal: true });
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const decodeLine = (line: Uint8Array): string => {
+    try {
+      return (lineNumber === 0 ? firstDecoder : decoder).decode(line);
+    } catch {
+      throw lineError(lineNumber + 1, "not valid UTF-8");
+    }
+  };
   try {
     while (true) {
       const { value, done } = await reader.read();
@@ -210,34 +223,11 @@ export async function ingestJsonl(
       if (bytes > maxBytes) throw tooLarge(maxBytes);
       if (plan === null) pendingRaw.push(value);
       else await write((plan as IngestPlan).sinks.original, value);
-      let text: string;
-      try {
-        text = decoder.decode(value, { stream: true });
-      } catch {
-        throw lineError(lineNumber + 1, "not valid UTF-8");
-      }
-      let start = 0;
-      let nl = text.indexOf("\n");
-      if (nl === -1) {
-        carry += text;
-        if (carry.length > MAX_LINE_CHARS) throw lineTooLong(lineNumber + 1);
-        continue;
-      }
-      await handleLine(carry + text.slice(0, nl));
-      start = nl + 1;
-      while ((nl = text.indexOf("\n", start)) !== -1) {
-        await handleLine(text.slice(start, nl));
-        start = nl + 1;
-      }
-      carry = text.slice(start);
-      if (carry.length > MAX_LINE_CHARS) throw lineTooLong(lineNumber + 1);
+      for (const line of splitter.push(value)) await handleLine(decodeLine(line));
+      if (splitter.pendingExceeds(MAX_LINE_CHARS)) throw lineTooLong(lineNumber + 1);
     }
-    try {
-      carry += decoder.decode();
-    } catch {
-      throw lineError(lineNumber + 1, "not valid UTF-8");
-    }
-    if (carry !== "") await handleLine(carry);
+    const last = splitter.finish();
+    if (last) await handleLine(decodeLine(last));
   } catch (error) {
     await reader.cancel().catch(() => {});
     throw error;

@@ -154,7 +154,7 @@ export async function* parseMultipart(
             while (true) {
               const idx = indexOfBytes(reader.buf, delimiter);
               if (idx !== -1) {
-                if (idx > 0) controller.enqueue(reader.buf.slice(0, idx));
+                if (idx > 0) controller.enqueue(reader.buf.subarray(0, idx));
                 reader.consume(idx + delimiter.length);
                 finished = true;
                 controller.close();
@@ -164,7 +164,7 @@ export async function* parseMultipart(
               // Everything but a possible partial delimiter at the end is body.
               const safe = reader.buf.length - (delimiter.length - 1);
               if (safe > 0) {
-                controller.enqueue(reader.buf.slice(0, safe));
+                controller.enqueue(reader.buf.subarray(0, safe));
                 reader.consume(safe);
                 return;
               }

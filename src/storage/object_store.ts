@@ -13,7 +13,8 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import { Readable } from "node:stream";
+import { MultipartUpload } from "./multipart_upload.ts";
 
 /** Where an object lives. */
 export interface S3Location {
@@ -38,7 +39,10 @@ export const PART_SIZE = 8 * 1024 * 1024;
 
 /** A streaming upload in progress; see {@linkcode ObjectStore.startUpload}. */
 export interface StreamingUpload {
-  /** Write bytes here; close it to finish the object. */
+  /**
+   * Write bytes here; close it to finish the object. Each chunk is copied
+   * before its `write()` resolves, so the caller may reuse it afterwards.
+   */
   readonly writable: WritableStream<Uint8Array>;
   /** Resolves when the object is complete in S3. */
   readonly done: Promise<void>;
@@ -71,32 +75,12 @@ export class ObjectStore {
    * caller keeps writing, so memory stays at a few parts whatever the size.
    */
   startUpload(loc: S3Location, contentType = "application/jsonl"): StreamingUpload {
-    const pipe = new TransformStream<Uint8Array, Uint8Array>();
-    const upload = new Upload({
-      client: this.#s3,
-      partSize: PART_SIZE,
-      queueSize: 2,
-      leavePartsOnError: false,
-      params: {
-        Bucket: loc.bucket,
-        Key: loc.key,
-        Body: pipe.readable,
-        ContentType: contentType,
-        ...this.#encryption(),
-      },
-    });
-    const done = upload.done().then(() => undefined);
-    // The caller awaits `done` or calls abort(); never leave a rejection unhandled.
-    done.catch(() => {});
-    return {
-      writable: pipe.writable,
-      done,
-      async abort() {
-        await pipe.writable.abort().catch(() => {});
-        await upload.abort().catch(() => {});
-        await done.catch(() => {});
-      },
-    };
+    return new MultipartUpload(this.#s3, {
+      Bucket: loc.bucket,
+      Key: loc.key,
+      ContentType: contentType,
+      ...this.#encryption(),
+    }, { partSize: PART_SIZE, queueSize: 2 });
   }
 
   /** Writes a small object in one request. */
@@ -120,7 +104,9 @@ export class ObjectStore {
     try {
       const res = await this.#s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
       if (!res.Body) return null;
-      return res.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+      return res.Body instanceof Readable
+        ? pullStream(res.Body)
+        : res.Body.transformToWebStream() as ReadableStream<Uint8Array>;
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") {
         return null;
@@ -163,4 +149,29 @@ export class ObjectStore {
       );
     }
   }
+}
+
+/**
+ * A web stream that reads a Node stream one chunk per pull. The SDK's
+ * `transformToWebStream()` uses `Readable.toWeb()`, whose queue counts
+ * chunks, not bytes: it reads a whole object ahead into memory whenever the
+ * consumer is slower than S3.
+ */
+function pullStream(body: Readable): ReadableStream<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      body.destroy(reason instanceof Error ? reason : undefined);
+      await chunks.return?.();
+    },
+  }, { highWaterMark: 0 });
 }

@@ -221,6 +221,26 @@ export async function updateBatch(
   return stored!;
 }
 
+/**
+ * Reads batches by id, ten per KV call (`getMany`'s limit), in order;
+ * missing ones are left out. The poller reads every active batch each cycle.
+ */
+export async function getBatches(kv: Deno.Kv, ids: readonly string[]): Promise<BatchRecord[]> {
+  const out: BatchRecord[] = [];
+  for (let i = 0; i < ids.length; i += 10) {
+    const keys = ids.slice(i, i + 10).map(batchKey);
+    let entries: Deno.KvEntryMaybe<BatchRecord>[];
+    try {
+      entries = await kv.getMany<BatchRecord[]>(keys);
+    } catch {
+      // A locked database: read one by one with getWithRetry's retries.
+      entries = await Promise.all(keys.map((key) => getWithRetry<BatchRecord>(kv, key)));
+    }
+    for (const entry of entries) if (entry.value) out.push(entry.value);
+  }
+  return out;
+}
+
 /** Ids of batches the poller still watches. */
 export async function listActiveBatchIds(kv: Deno.Kv): Promise<string[]> {
   const ids: string[] = [];

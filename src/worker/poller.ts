@@ -8,7 +8,7 @@
  */
 import type { AppDeps } from "../api/context.ts";
 import { log } from "../log.ts";
-import { type BatchRecord, getBatchEntry, listActiveBatchIds } from "../store/batches.ts";
+import { type BatchRecord, getBatches, listActiveBatchIds } from "../store/batches.ts";
 import { deploymentAt } from "../files/deployments.ts";
 import { describeAwsError, type JobInfo, listJobs } from "../batches/bedrock_jobs.ts";
 import { TERMINAL_JOB_STATUSES } from "../batches/status.ts";
@@ -49,11 +49,14 @@ export class Poller {
   #schedule(delayMs: number): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
+      const started = performance.now();
       this.#cycle = this.runCycle()
         .catch((error) => log.error("Poll cycle failed", { error: String(error) }))
         .finally(() => {
           this.#cycle = null;
-          this.#schedule(this.#intervalMs);
+          // Cycles start one interval apart, not one interval after the last ended: a job
+          // that ends is seen within one interval however long a cycle over many batches takes.
+          this.#schedule(Math.max(0, this.#intervalMs - (performance.now() - started)));
         });
     }, delayMs);
   }
@@ -68,12 +71,7 @@ export class Poller {
   /** Runs one poll cycle. */
   async runCycle(): Promise<PollCycleStats> {
     const deps = this.#deps;
-    const ids = await listActiveBatchIds(deps.kv);
-    const batches: BatchRecord[] = [];
-    for (const id of ids) {
-      const { value } = await getBatchEntry(deps.kv, id);
-      if (value) batches.push(value);
-    }
+    const batches = await getBatches(deps.kv, await listActiveBatchIds(deps.kv));
     const stats: PollCycleStats = { batches: batches.length, listCalls: 0, failures: 0 };
     const known = await this.#listRunningJobs(batches, stats);
     const queue = batches.filter((b) => !deps.tasks.has(`finalize:${b.id}`));

@@ -1,0 +1,183 @@
+/**
+ * Benchmark 3, API: requests/s of `GET /v1/batches/{id}` with a virtual key
+ * (key hash, KV reads of key, team and batch, JSON) on a Batchgate child,
+ * against a bare hono hello-world child on the same runtime. The load comes
+ * from `wrk` when installed, else from a bounded loop of fetches here.
+ * @module
+ */
+import { createFile } from "../src/store/files.ts";
+import { createBatchRecord, updateBatch } from "../src/store/batches.ts";
+import { hashKey } from "../src/auth/hash.ts";
+import { batchKey } from "../src/store/keys.ts";
+import {
+  BENCH_TEAM,
+  benchBatchRecord,
+  type BenchContext,
+  benchFileRecord,
+  fmtRatio,
+  prefillKeys,
+  progress,
+  type Row,
+  startBatchgateChild,
+  startHelloChild,
+  writeConfig,
+} from "./_util.ts";
+
+const CONNECTIONS = 32;
+
+interface LoadResult {
+  rps: number;
+  p99Ms: number;
+  errors: number;
+  tool: string;
+}
+
+function hasWrk(): boolean {
+  try {
+    new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).outputSync();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function toMs(text: string): number {
+  const match = /^([\d.]+)(us|ms|s)$/.exec(text.trim());
+  if (!match) throw new Error(`Cannot parse wrk latency '${text}'`);
+  const value = Number(match[1]);
+  return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
+}
+
+async function runWrk(url: string, seconds: number, headers: string[]): Promise<LoadResult> {
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency"];
+  for (const h of headers) args.push("-H", h);
+  const out = await new Deno.Command("wrk", { args: [...args, url], stdout: "piped" }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
+  const p99 = /^\s+99%\s+(\S+)/m.exec(text)?.[1];
+  if (!out.success || !Number.isFinite(rps) || !p99) throw new Error(`wrk failed:\n${text}`);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+  const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  return { rps, p99Ms: toMs(p99), errors: non2xx + socketErrors, tool: "wrk" };
+}
+
+/** The fallback: CONNECTIONS loops of sequential fetches for a fixed time. */
+async function runFetchLoops(url: string, seconds: number, headers: string[]) {
+  const init = { headers: Object.fromEntries(headers.map((h) => h.split(": ", 2))) };
+  const latencies: number[] = [];
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      try {
+        const res = await fetch(url, init);
+        await res.arrayBuffer();
+        if (res.status !== 200) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - t);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, loop));
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / ((performance.now() - started) / 1000),
+    p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0,
+    errors,
+    tool: "fetch loops",
+  };
+}
+
+function load(url: string, seconds: number, headers: string[] = []): Promise<LoadResult> {
+  return hasWrk() ? runWrk(url, seconds, headers) : runFetchLoops(url, seconds, headers);
+}
+
+/**
+ * Reads/s of `kv.get` from CONNECTIONS concurrent loops on the same KV
+ * file: the most a route doing N reads per request can serve is this / N.
+ */
+async function kvReadCeiling(kv: Deno.Kv, seconds: number): Promise<number> {
+  let reads = 0;
+  const until = performance.now() + Math.min(seconds, 3) * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < until) {
+      await kv.get(batchKey("batch_benchapi"));
+      reads++;
+    }
+  }));
+  return reads / ((performance.now() - started) / 1000);
+}
+
+/** Runs benchmark 3 and returns its rows. */
+export async function benchApi(ctx: BenchContext): Promise<Row[]> {
+  const seconds = ctx.quick ? 3 : 10;
+  const kvPath = `${ctx.dir}/api.kv`;
+  progress("api: prefilling KV with 1,000 keys and a batch");
+  const kv = await Deno.openKv(kvPath);
+  const keys = await prefillKeys(kv, 1000);
+  const key = keys[500]!;
+  const file = { ...benchFileRecord("file-benchapi", await hashKey(key), 100), teamId: BENCH_TEAM };
+  await createFile(kv, file);
+  const batchId = "batch_benchapi";
+  await createBatchRecord(kv, benchBatchRecord(batchId, file, { status: "Completed" }));
+  await updateBatch(kv, batchId, (b) => ({ ...b, status: "completed", completedAt: b.createdAt }));
+  const kvReads = await kvReadCeiling(kv, seconds);
+  kv.close();
+  const config = await writeConfig(ctx.dir, ctx.s3rver.endpoint, "http://127.0.0.1:9");
+
+  const hello = await startHelloChild();
+  let base: LoadResult;
+  try {
+    progress(`api: hello-world baseline, ${seconds} s`);
+    await load(hello.url, 1);
+    base = await load(hello.url, seconds);
+  } finally {
+    await hello.stop();
+  }
+  const child = await startBatchgateChild(config, kvPath);
+  let api: LoadResult;
+  try {
+    const url = `${child.url}/v1/batches/${batchId}`;
+    const auth = [`Authorization: Bearer ${key}`];
+    const check = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+    const body = await check.json() as { id?: string };
+    if (check.status !== 200 || body.id !== batchId) {
+      throw new Error(`GET ${url} answered ${check.status}: ${JSON.stringify(body)}`);
+    }
+    progress(`api: GET /v1/batches/{id} with a virtual key, ${seconds} s`);
+    await load(url, 1, auth);
+    api = await load(url, seconds, auth);
+  } finally {
+    await child.stop();
+  }
+  return [{
+    bench: "3 api",
+    figure: `GET /v1/batches/{id}, virtual key (${api.tool}, ${CONNECTIONS} conns)`,
+    value: `${api.rps.toFixed(0)} req/s`,
+    baseline: `hono hello-world ${base.rps.toFixed(0)} req/s`,
+    ratio: fmtRatio(api.rps / base.rps),
+    target: "≥ 0.50×",
+    pass: api.rps >= 0.5 * base.rps,
+  }, {
+    bench: "3 api",
+    figure: "GET /v1/batches/{id} p99 latency, errors",
+    value: `${api.p99Ms.toFixed(2)} ms, ${api.errors} errors`,
+    baseline: `hello-world ${base.p99Ms.toFixed(2)} ms, ${base.errors} errors`,
+    ratio: "—",
+    target: "0 errors",
+    pass: api.errors === 0,
+  }, {
+    bench: "3 api",
+    figure: "Deno KV read ceiling on this KV file (3 reads per GET)",
+    value: `${kvReads.toFixed(0)} reads/s`,
+    baseline: `÷ 3 = ${(kvReads / 3).toFixed(0)} req/s at most`,
+    ratio: fmtRatio(kvReads / 3 / base.rps),
+    target: "—",
+    pass: null,
+  }];
+}

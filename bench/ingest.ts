@@ -1,0 +1,303 @@
+/**
+ * Benchmark 1, ingest: `POST /v1/files` of generated chat JSONL into s3rver
+ * through a Batchgate child process, against (a) the same per-line parse and
+ * translation writing to /dev/null and (b) a bare lib-storage multipart
+ * upload of the same bytes to the same s3rver. Also the child's peak RSS.
+ * @module
+ */
+import { Upload } from "@aws-sdk/lib-storage";
+import { AwsClients } from "../src/aws/clients.ts";
+import { translatorFor } from "../src/bedrock/translators.ts";
+import { PART_SIZE } from "../src/storage/object_store.ts";
+import {
+  type BenchContext,
+  BUCKET,
+  cpuSecondsOf,
+  fmtMiB,
+  fmtRate,
+  fmtRatio,
+  loopbackTarget,
+  MASTER_KEY,
+  mbps,
+  memoryOf,
+  MODEL_GROUP,
+  MODEL_ID,
+  pidsWith,
+  progress,
+  type Row,
+  RssSampler,
+  startBatchgateChild,
+  writeConfig,
+} from "./_util.ts";
+
+/** Bedrock's record limit per job: no file has more lines. */
+const MAX_LINES = 50_000;
+/** Line size of the generated files (~20 KB, so 1 GB fits in 50,000 lines). */
+const LINE_BYTES = 20_000;
+const RSS_LIMIT = 200 * 1024 * 1024;
+
+const WORDS = ("the of and to in is that for it as with was on be by this are or from at an " +
+  "which have not but all were when we there can more if will one about up out so what " +
+  "their time has would other into no could only new some these its also two may first " +
+  "been any like then now our over such than well even most made after many where much " +
+  "batch model request gateway bedrock inference token latency throughput prompt résumé " +
+  "naïve café “quoted” tab\there line\nbreak emoji 🚀 json {braces} [brackets] back\\slash")
+  .split(" ");
+
+/** A pseudo-random text block that line contents are cut from. */
+function textBlock(chars: number): string {
+  let seed = 42;
+  const parts: string[] = [];
+  let length = 0;
+  while (length < chars) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const word = WORDS[seed % WORDS.length]!;
+    parts.push(word);
+    length += word.length + 1;
+  }
+  return parts.join(" ");
+}
+
+/**
+ * Writes `lines` chat requests of about `lineBytes` each to `path`.
+ * @returns the file size in bytes
+ */
+async function generateJsonl(path: string, lines: number, lineBytes: number): Promise<number> {
+  const block = textBlock(64 * 1024);
+  const userChars = Math.max(100, Math.floor(lineBytes * 0.7));
+  const otherChars = Math.max(50, Math.floor(lineBytes * 0.08));
+  const slice = (i: number, n: number) => {
+    const start = (i * 7919) % (block.length - n);
+    return block.slice(start, start + n);
+  };
+  const file = await Deno.open(path, { write: true, create: true, truncate: true });
+  const encoder = new TextEncoder();
+  let size = 0;
+  let batch: string[] = [];
+  let batchChars = 0;
+  const flush = async () => {
+    const bytes = encoder.encode(batch.join(""));
+    size += bytes.length;
+    let written = 0;
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    batch = [];
+    batchChars = 0;
+  };
+  for (let i = 0; i < lines; i++) {
+    const line = JSON.stringify({
+      custom_id: `request-${i}`,
+      method: "POST",
+      url: "/v1/chat/completions",
+      body: {
+        model: MODEL_GROUP,
+        max_tokens: 512,
+        temperature: 0.2,
+        messages: [
+          { role: "system", content: `You are assistant ${i % 17}. ${slice(i, otherChars)}` },
+          { role: "user", content: slice(i + 1, otherChars) },
+          { role: "assistant", content: slice(i + 2, otherChars) },
+          { role: "user", content: `Question ${i}: ${slice(i + 3, userChars)}` },
+        ],
+      },
+    }) + "\n";
+    batch.push(line);
+    batchChars += line.length;
+    if (batchChars >= 1024 * 1024) await flush();
+  }
+  await flush();
+  file.close();
+  return size;
+}
+
+/** Baseline (a): the same per-line parse and translation, Bedrock JSONL to /dev/null. */
+async function parseTranslateToDevNull(path: string): Promise<void> {
+  const translator = translatorFor(MODEL_ID);
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const sink = await Deno.open("/dev/null", { write: true });
+  const file = await Deno.open(path);
+  let carry = "";
+  let out: string[] = [];
+  let outChars = 0;
+  let records = 0;
+  const handle = async (text: string) => {
+    if (text.trim() === "") return;
+    const line = JSON.parse(text) as { custom_id: string; body: Record<string, unknown> };
+    if (typeof line.custom_id !== "string") throw new Error("Bad line");
+    const modelInput = translator.toModelInput(line.body, { modelId: MODEL_ID });
+    const record = JSON.stringify({
+      recordId: `R${String(records++).padStart(10, "0")}`,
+      modelInput,
+    });
+    out.push(record, "\n");
+    outChars += record.length + 1;
+    if (outChars >= 1024 * 1024) {
+      await sink.write(encoder.encode(out.join("")));
+      out = [];
+      outChars = 0;
+    }
+  };
+  for await (const chunk of file.readable) {
+    const parts = (carry + decoder.decode(chunk, { stream: true })).split("\n");
+    carry = parts.pop()!;
+    for (const part of parts) await handle(part);
+  }
+  await handle(carry + decoder.decode());
+  await sink.write(encoder.encode(out.join("")));
+  sink.close();
+}
+
+/** Baseline (b): a bare lib-storage multipart upload of the file, Batchgate's part settings. */
+async function bareUpload(path: string, endpoint: string): Promise<void> {
+  const aws = new AwsClients();
+  try {
+    const file = await Deno.open(path);
+    await new Upload({
+      client: aws.s3(loopbackTarget(endpoint)),
+      partSize: PART_SIZE,
+      queueSize: 2,
+      params: { Bucket: BUCKET, Key: `bare/${crypto.randomUUID()}.jsonl`, Body: file.readable },
+    }).done();
+  } finally {
+    aws.destroy();
+  }
+}
+
+/** A multipart/form-data body streaming the file after a `purpose` field. */
+async function multipartBody(path: string, boundary: string): Promise<ReadableStream<Uint8Array>> {
+  const encoder = new TextEncoder();
+  const head = encoder.encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nbatch\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.jsonl"\r\n` +
+      `Content-Type: application/jsonl\r\n\r\n`,
+  );
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+  const file = await Deno.open(path);
+  const reader = file.readable.getReader();
+  let state: "head" | "file" | "done" = "head";
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (state === "head") {
+        controller.enqueue(head);
+        state = "file";
+        return;
+      }
+      if (state === "done") return;
+      const { value, done } = await reader.read();
+      if (done) {
+        controller.enqueue(tail);
+        controller.close();
+        state = "done";
+        return;
+      }
+      controller.enqueue(value);
+    },
+    cancel: () => reader.cancel(),
+  });
+}
+
+interface IngestRun {
+  ms: number;
+  idleRss: number;
+  hwm: number;
+}
+
+/** Uploads the file to a fresh Batchgate child and measures time and memory. */
+async function ingestThroughBatchgate(
+  ctx: BenchContext,
+  path: string,
+  label: string,
+): Promise<IngestRun> {
+  const config = await writeConfig(ctx.dir, ctx.s3rver.endpoint, "http://127.0.0.1:9");
+  const child = await startBatchgateChild(config, `${ctx.dir}/ingest-${label}.kv`);
+  try {
+    const idleRss = memoryOf(child.pid).rss;
+    const rss = new RssSampler(child.pid, 25);
+    const boundary = `bench${crypto.randomUUID().replaceAll("-", "")}`;
+    const s3rverPid = pidsWith(ctx.dir + "/s3")[0];
+    const cpu0 = [cpuSecondsOf(child.pid), s3rverPid ? cpuSecondsOf(s3rverPid) : 0];
+    const self0 = cpuSecondsOf(Deno.pid);
+    const started = performance.now();
+    const res = await fetch(`${child.url}/v1/files`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${MASTER_KEY}`,
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+      },
+      body: await multipartBody(path, boundary),
+    });
+    const text = await res.text();
+    const ms = performance.now() - started;
+    const { hwm } = rss.stop();
+    progress(
+      `  wall ${(ms / 1000).toFixed(1)} s; CPU: Batchgate ${
+        (cpuSecondsOf(child.pid) - cpu0[0]!).toFixed(1)
+      } s, s3rver ${(s3rverPid ? cpuSecondsOf(s3rverPid) - cpu0[1]! : 0).toFixed(1)} s, client ${
+        (cpuSecondsOf(Deno.pid) - self0).toFixed(1)
+      } s`,
+    );
+    if (res.status !== 200) {
+      throw new Error(`Upload failed (${res.status}): ${text.slice(0, 500)}\n${child.tail()}`);
+    }
+    return { ms, idleRss, hwm };
+  } finally {
+    await child.stop();
+  }
+}
+
+/** Runs benchmark 1 and returns its rows. */
+export async function benchIngest(ctx: BenchContext): Promise<Row[]> {
+  const sizes = ctx.quick
+    ? [{ label: "20 MB", bytes: 20e6 }, { label: "100 MB", bytes: 100e6 }]
+    : [{ label: "100 MB", bytes: 100e6 }, { label: "1 GB", bytes: 995e6 }];
+  const rows: Row[] = [];
+  const hwms: number[] = [];
+  for (const size of sizes) {
+    const lines = Math.min(MAX_LINES, Math.max(100, Math.round(size.bytes / LINE_BYTES)));
+    const path = `${ctx.dir}/ingest-${lines}.jsonl`;
+    progress(`ingest ${size.label}: generating ${lines} lines`);
+    const bytes = await generateJsonl(path, lines, Math.floor(size.bytes / lines));
+    progress(`ingest ${size.label}: baseline (a) parse + translate → /dev/null`);
+    let t = performance.now();
+    await parseTranslateToDevNull(path);
+    const a = mbps(bytes, performance.now() - t);
+    progress(`ingest ${size.label}: baseline (b) bare multipart upload`);
+    t = performance.now();
+    await bareUpload(path, ctx.s3rver.endpoint);
+    const b = mbps(bytes, performance.now() - t);
+    progress(`ingest ${size.label}: POST /v1/files through Batchgate`);
+    const run = await ingestThroughBatchgate(ctx, path, size.label.replace(" ", ""));
+    const rate = mbps(bytes, run.ms);
+    const base = Math.min(a, b);
+    hwms.push(run.hwm);
+    rows.push({
+      bench: "1 ingest",
+      figure: `POST /v1/files ${size.label} (${lines} lines)`,
+      value: fmtRate(rate),
+      baseline: `min(a ${a.toFixed(0)}, b ${b.toFixed(0)}) = ${fmtRate(base)}`,
+      ratio: fmtRatio(rate / base),
+      target: "≥ 0.80×",
+      pass: rate >= 0.8 * base,
+    }, {
+      bench: "1 ingest",
+      figure: `server peak RSS, ${size.label}`,
+      value: fmtMiB(run.hwm),
+      baseline: `idle ${fmtMiB(run.idleRss)}`,
+      ratio: "—",
+      target: "≤ 200 MiB",
+      pass: run.hwm <= RSS_LIMIT,
+    });
+    await Deno.remove(path);
+  }
+  const growth = hwms[1]! / hwms[0]! - 1;
+  rows.push({
+    bench: "1 ingest",
+    figure: `peak RSS growth ${sizes[0]!.label} → ${sizes[1]!.label}`,
+    value: `${(growth * 100).toFixed(1)}%`,
+    baseline: "—",
+    ratio: "—",
+    target: "≤ 10%",
+    pass: growth <= 0.1,
+  });
+  return rows;
+}
