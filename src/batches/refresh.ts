@@ -107,6 +107,11 @@ function replaceJob(jobs: JobRecord[], index: number, change: Partial<JobRecord>
 export interface RefreshOptions {
   /** Job states already fetched with one List call, by ARN. */
   known?: Map<string, JobInfo>;
+  /**
+   * When `known` was listed (epoch ms). A job submitted since then is left
+   * for the next List rather than read with its own Get.
+   */
+  listedAt?: number;
 }
 
 /**
@@ -130,6 +135,9 @@ export async function refreshBatch(
   for (const [index, job] of batch.jobs.entries()) {
     if (job.jobArn === null || (job.status && TERMINAL_JOB_STATUSES.has(job.status))) continue;
     let info = options.known?.get(job.jobArn);
+    if (!info && options.listedAt !== undefined && (job.submitTime ?? 0) >= options.listedAt) {
+      continue;
+    }
     try {
       info ??= await getJob(client, job.jobArn);
       let next = applyJobInfo(job, info);

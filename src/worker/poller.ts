@@ -73,12 +73,13 @@ export class Poller {
     const deps = this.#deps;
     const batches = await getBatches(deps.kv, await listActiveBatchIds(deps.kv));
     const stats: PollCycleStats = { batches: batches.length, listCalls: 0, failures: 0 };
+    const listedAt = deps.now();
     const known = await this.#listRunningJobs(batches, stats);
     const queue = batches.filter((b) => !deps.tasks.has(`finalize:${b.id}`));
     const worker = async () => {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
         try {
-          await syncBatch(deps, batch.id, finalizeBatch, { known });
+          await syncBatch(deps, batch.id, finalizeBatch, { known, listedAt });
         } catch (error) {
           stats.failures++;
           log.error("Cannot sync batch", { batchId: batch.id, error: String(error) });
