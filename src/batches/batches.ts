@@ -107,7 +107,14 @@ export async function cancelBatch(
   log.info("Batch cancel requested", { batchId: id });
   // Stop the jobs now rather than at the next poll; the poller retries if this fails.
   try {
-    return await refreshAndFinalizeInBackground(deps, id) ?? batch;
+    // The poller may hold the lease for a moment: wait a little rather than
+    // leave the Stop to its next cycle.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const refreshed = await refreshAndFinalizeInBackground(deps, id);
+      if (refreshed) return refreshed;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return batch;
   } catch (error) {
     log.warn("Cannot stop the batch's jobs yet, the poller will retry", {
       batchId: id,
