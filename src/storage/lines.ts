@@ -1,8 +1,10 @@
 /**
  * Splits a byte stream into text lines, a chunk's worth at a time (one
- * await per chunk, not per line).
+ * await per chunk, not per line). Lines are split as bytes and decoded one
+ * by one, so no string is made per chunk nor joined per line.
  * @module
  */
+import { LineSplitter } from "./line_splitter.ts";
 
 /**
  * Yields the complete lines of each chunk (without `\n` or `\r\n`); empty
@@ -17,16 +19,22 @@
 export async function* readLineBatches(
   stream: ReadableStream<Uint8Array>,
 ): AsyncGenerator<string[]> {
-  const decoder = new TextDecoder();
-  let carry = "";
+  // Only the stream's first line may start with a byte order mark, as with one streaming decode.
+  const firstDecoder = new TextDecoder();
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  const splitter = new LineSplitter();
+  let first = true;
+  const decode = (bytes: Uint8Array): string => {
+    const text = (first ? firstDecoder : decoder).decode(bytes);
+    first = false;
+    return text;
+  };
   for await (const chunk of stream) {
-    const text = carry + decoder.decode(chunk, { stream: true });
-    const parts = text.split("\n");
-    carry = parts.pop()!;
-    const lines = clean(parts);
+    const lines = clean(splitter.push(chunk).map(decode));
     if (lines.length > 0) yield lines;
   }
-  const last = clean([carry + decoder.decode()]);
+  const rest = splitter.finish();
+  const last = rest ? clean([decode(rest)]) : [];
   if (last.length > 0) yield last;
 }
 
