@@ -4,6 +4,7 @@
  * small timing and formatting tools.
  * @module
  */
+import { readBatchgateUrl, spawnListening } from "../src/demo/spawn_listening.ts";
 import { type RunningS3rver, startS3rver } from "../src/demo/s3rver.ts";
 import type { AwsTarget } from "../src/config/load.ts";
 import type { BatchRecord, JobRecord } from "../src/store/batches.ts";
@@ -195,33 +196,13 @@ export async function startBatchgateChild(
     stderr: "piped",
     stdin: "null",
   }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  let url = "";
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`Batchgate exited before listening:\n${buffered}`);
-    buffered += value;
-    const match = /"msg":"Batchgate listening","url":"(http:\/\/[^"]+)"/.exec(buffered);
-    if (match) {
-      url = match[1]!;
-      break;
-    }
-  }
+  const { url, tail } = await readBatchgateUrl(child.stderr);
   const listenMs = performance.now() - started;
-  // Keep draining so the child never blocks on a full pipe; keep a tail for errors.
-  (async () => {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffered = (buffered + value).slice(-8000);
-    }
-  })().catch(() => {});
   return {
     url,
     pid: child.pid,
     listenMs,
-    tail: () => buffered.slice(-4000),
+    tail,
     async stop() {
       try {
         child.kill("SIGTERM");
@@ -452,30 +433,10 @@ export interface HelloChild {
 
 /** Starts `bench/_hello.ts` in a child process and resolves once it listens. */
 export async function startHelloChild(): Promise<HelloChild> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}bench/_hello.ts`],
-    stdout: "piped",
-    stderr: "null",
-    stdin: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  while (!buffered.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("The hello-world server exited before listening");
-    buffered += value;
-  }
-  (async () => {
-    while (!(await reader.read()).done) { /* drain */ }
-  })().catch(() => {});
-  const { port } = JSON.parse(buffered.split("\n")[0]!) as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    async stop() {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* exited already */ }
-      await child.status;
-    },
-  };
+  const { port, stop } = await spawnListening(
+    `${ROOT}bench/_hello.ts`,
+    [],
+    "the hello-world server",
+  );
+  return { url: `http://127.0.0.1:${port}/`, stop };
 }

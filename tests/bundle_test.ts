@@ -1,5 +1,6 @@
 import assert from "assert";
 import { VERSION } from "../src/version.ts";
+import { readBatchgateUrl } from "../src/demo/spawn_listening.ts";
 
 // `deno compile` needs a runtime download these machines cannot make; a
 // bundle is the nearest check that the program packs into one file and runs
@@ -50,21 +51,12 @@ Deno.test("main.ts bundles into one file that starts and answers readiness", asy
       stderr: "piped",
     }).spawn();
     try {
-      const reader = server.stderr.pipeThrough(new TextDecoderStream()).getReader();
-      let text = "";
-      let url: string | undefined;
-      while (!url) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`Bundle exited early:\n${text}`);
-        text += value;
-        url = /"url":"(http:[^"]+)"/.exec(text)?.[1];
-      }
+      const { url } = await readBatchgateUrl(server.stderr);
       const res = await fetch(`${url}/health/readiness`);
       assert.equal(res.status, 200);
       assert.equal((await res.json()).status, "healthy");
       server.kill("SIGTERM");
       assert.equal((await server.status).code, 0, "clean shutdown on SIGTERM");
-      await reader.cancel();
     } finally {
       try {
         server.kill("SIGKILL");

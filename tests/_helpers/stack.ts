@@ -13,6 +13,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import { type RunningBatchgate, startBatchgate } from "../../src/server.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { setLogLevel } from "../../src/log.ts";
+import { readBatchgateUrl } from "../../src/demo/spawn_listening.ts";
 
 /** The master key of every stack. */
 export const STACK_MASTER_KEY = "sk-stack-master";
@@ -186,22 +187,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       stderr: "piped",
       stdin: "null",
     }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let buffered = "";
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`Batchgate exited before listening:\n${buffered}`);
-      buffered += value;
-      const match = /"msg":"Batchgate listening","url":"(http:\/\/[^"]+)"/.exec(buffered);
-      if (match) {
-        url = match[1]!;
-        port = Number(new URL(url).port);
-        break;
-      }
-    }
-    (async () => {
-      while (!(await reader.read()).done) { /* drain */ }
-    })().catch(() => {});
+    url = (await readBatchgateUrl(child.stderr)).url;
+    port = Number(new URL(url).port);
   };
 
   const stop = async (o: { kill?: boolean } = {}) => {
