@@ -11,7 +11,12 @@ import type { Principal } from "../auth/principal.ts";
 import { newId } from "../ids.ts";
 import { log } from "../log.ts";
 import { canUseModel } from "../auth/principal.ts";
-import { type BatchRecord, createBatchRecord } from "../store/batches.ts";
+import {
+  type BatchRecord,
+  createBatchRecord,
+  getBatchEntry,
+  withBatchLease,
+} from "../store/batches.ts";
 import { type BatchInputInfo, type FileRecord, getVisibleFile } from "../store/files.ts";
 import type { Deployment } from "../config/load.ts";
 import { assertBudgetLeft, assertEstimateFits } from "../auth/budgets.ts";
@@ -19,7 +24,7 @@ import { batchPriceFor, costOf } from "../pricing/prices.ts";
 import { deploymentAt } from "../files/deployments.ts";
 import { s3Uri } from "../storage/object_store.ts";
 import { jobNameOf } from "./bedrock_jobs.ts";
-import { submitPendingJobs } from "./refresh.ts";
+import { leaseOptions, submitPendingJobs } from "./refresh.ts";
 
 /** The body of `POST /v1/batches`. */
 export const CreateBatchBody = z.object({
@@ -201,5 +206,13 @@ export async function createBatch(
     });
   }
   log.info("Batch created", { batchId: id, fileId: file.id, records: input.records });
-  return await submitPendingJobs(deps, id);
+  // Under the lease, like every other submission: the poller may see the new
+  // batch at once, and only one of them may send Create.
+  const submitted = await withBatchLease(
+    deps.kv,
+    id,
+    leaseOptions(deps),
+    () => submitPendingJobs(deps, id),
+  );
+  return submitted === "busy" ? (await getBatchEntry(deps.kv, id)).value ?? batch : submitted;
 }

@@ -3,7 +3,8 @@ import { BedrockClient, ListModelInvocationJobsCommand } from "@aws-sdk/client-b
 import { chatLines, startStack, uploadJsonl, waitForBatch } from "../_helpers/stack.ts";
 
 Deno.test("a crash after Bedrock accepted the job and a kill mid-batch lose nothing and create one job", async () => {
-  const stack = await startStack({ subprocess: true, stepMs: 400 });
+  // Slow enough that the job still runs once the crashed process's lease (5 s) has lapsed.
+  const stack = await startStack({ subprocess: true, stepMs: 2500 });
   const bedrock = new BedrockClient({
     endpoint: stack.emulator.url,
     region: "us-east-1",
