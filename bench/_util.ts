@@ -405,7 +405,7 @@ export async function prefillKeys(kv: Deno.Kv, count: number): Promise<string[]>
   for (let i = 0; i < count; i++) {
     const raw = `sk-bench-${String(i).padStart(6, "0")}-${crypto.randomUUID()}`;
     await createKey(kv, {
-      hash: await hashKey(raw),
+      hash: hashKey(raw),
       keyName: abbreviateKey(raw),
       keyAlias: `bench-${i}`,
       models: [],

@@ -121,7 +121,7 @@ export async function benchApi(ctx: BenchContext): Promise<Row[]> {
   const kv = await Deno.openKv(kvPath);
   const keys = await prefillKeys(kv, 1000);
   const key = keys[500]!;
-  const file = { ...benchFileRecord("file-benchapi", await hashKey(key), 100), teamId: BENCH_TEAM };
+  const file = { ...benchFileRecord("file-benchapi", hashKey(key), 100), teamId: BENCH_TEAM };
   await createFile(kv, file);
   const batchId = "batch_benchapi";
   await createBatchRecord(kv, benchBatchRecord(batchId, file, { status: "Completed" }));

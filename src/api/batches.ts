@@ -7,7 +7,8 @@ import { z } from "zod";
 import { requireKey } from "../auth/require_key.ts";
 import { createBatch, CreateBatchBody, isDryRun, planBatch, toDryRun } from "../batches/create.ts";
 import { cancelBatch, listBatches, retrieveBatch } from "../batches/batches.ts";
-import { toOpenAIBatch } from "../batches/status.ts";
+import { peekVisibleEndedBatch } from "../store/batches.ts";
+import { openAIBatchBody, toOpenAIBatch } from "../batches/status.ts";
 import type { AppEnv } from "./context.ts";
 import { parseJson, parseQuery } from "./validate.ts";
 
@@ -15,6 +16,8 @@ const ListBatchesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   after: z.string().optional(),
 });
+
+const JSON_HEADERS = { "content-type": "application/json" };
 
 /** Routes under `/v1/batches` (also mounted at `/batches`). */
 export function batchRoutes(): Hono<AppEnv> {
@@ -36,8 +39,11 @@ export function batchRoutes(): Hono<AppEnv> {
   });
 
   app.get("/:id", async (c) => {
-    const batch = await retrieveBatch(c.get("deps"), c.get("principal"), c.req.param("id"));
-    return c.json(toOpenAIBatch(batch));
+    const { kv } = c.get("deps");
+    const id = c.req.param("id");
+    const batch = peekVisibleEndedBatch(kv, c.get("principal"), id) ??
+      await retrieveBatch(c.get("deps"), c.get("principal"), id);
+    return c.body(openAIBatchBody(batch), 200, JSON_HEADERS);
   });
 
   app.post("/:id/cancel", async (c) => {

@@ -80,9 +80,9 @@ export const ListKeysQuery = z.object({
  * The hash a `key` parameter names: a 64-hex-digit value is taken as a hash
  * already (what `/key/list` returns), anything else as a raw key.
  */
-export async function keyHashOf(value: string): Promise<string> {
+export function keyHashOf(value: string): string {
   const trimmed = value.trim();
-  return /^[0-9a-f]{64}$/.test(trimmed) ? trimmed : await hashKey(trimmed);
+  return /^[0-9a-f]{64}$/.test(trimmed) ? trimmed : hashKey(trimmed);
 }
 
 /**
@@ -101,7 +101,7 @@ export async function issueKey(
     throw badRequest("Cannot create key: the value is the master key", { param: "key" });
   }
   const record: KeyRecord = {
-    hash: await hashKey(raw),
+    hash: hashKey(raw),
     keyName: abbreviateKey(raw),
     keyAlias: body.key_alias ?? null,
     models: body.models ?? [],
@@ -153,7 +153,7 @@ export function keyRoutes(): Hono<AppEnv> {
     const query = parseQuery(c, z.object({ key: z.string().min(1).optional() }));
     const principal = c.get("principal");
     let hash: string;
-    if (query.key !== undefined) hash = await keyHashOf(query.key);
+    if (query.key !== undefined) hash = keyHashOf(query.key);
     else if (!principal.isAdmin) hash = principal.ownerId;
     else throw badRequest("Missing key: pass ?key= with a key or its hash", { param: "key" });
     if (!principal.isAdmin && hash !== principal.ownerId) {
@@ -188,7 +188,7 @@ export function keyRoutes(): Hono<AppEnv> {
       change.budgetDuration = body.budget_duration;
       change.budgetResetAt = endOfDuration(t, body.budget_duration, "budget_duration");
     }
-    const hash = await keyHashOf(body.key);
+    const hash = keyHashOf(body.key);
     const updated = await updateKey(kv, hash, change);
     log.info("Key updated", { key_name: updated.keyName, token: hash });
     return c.json({ key: hash, ...toKeyInfo(updated) });
@@ -197,7 +197,7 @@ export function keyRoutes(): Hono<AppEnv> {
   app.post("/key/delete", admin, async (c) => {
     const body = await parseJson(c, DeleteKeysBody);
     const { kv, now } = c.get("deps");
-    const hashes = await Promise.all((body.keys ?? []).map(keyHashOf));
+    const hashes = (body.keys ?? []).map(keyHashOf);
     for (const alias of body.key_aliases ?? []) {
       const [key] = await listKeys(kv, { keyAlias: alias });
       if (!key) throw notFound("key with alias", alias, "key_aliases");

@@ -59,7 +59,7 @@ export function spendRoutes(): Hono<AppEnv> {
       ? q.end_date + 86_400_000
       : q.end_date;
     const entries = await listSpendLogs(c.get("deps").kv, {
-      keyHash: q.api_key ? await keyHashOf(q.api_key) : undefined,
+      keyHash: q.api_key ? keyHashOf(q.api_key) : undefined,
       userId: q.user_id,
       teamId: q.team_id,
       start: q.start_date,

@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
  * Hex SHA-256 of a raw key. Synchronous node:crypto: every request hashes
  * its key, and `crypto.subtle.digest` costs a thread-pool round trip each.
  */
-export function hashKey(rawKey: string): Promise<string> {
-  return Promise.resolve(createHash("sha256").update(rawKey).digest("hex"));
+export function hashKey(rawKey: string): string {
+  return createHash("sha256").update(rawKey).digest("hex");
 }
 
 /** A new random key: `sk-` and 32 url-safe characters. */

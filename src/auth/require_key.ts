@@ -5,8 +5,8 @@
 import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../errors.ts";
 import type { AppEnv } from "../api/context.ts";
-import { getKeyByHash, getTeam } from "../store/api_keys.ts";
 import { hashKey } from "./hash.ts";
+import { keyCacheFor } from "./key_cache.ts";
 import type { Principal } from "./principal.ts";
 
 /** Owner id of everything the master key creates. */
@@ -36,7 +36,7 @@ export function rawKeyOf(headers: Headers): string | undefined {
  */
 export function requireKey(options: RequireKeyOptions = {}): MiddlewareHandler<AppEnv> {
   const adminOnly = options.admin ?? false;
-  let masterHash: Promise<string> | undefined;
+  let masterHash: string | undefined;
   return async function requireKey(c, next) {
     const { config, kv, now } = c.get("deps");
     const raw = rawKeyOf(c.req.raw.headers);
@@ -49,16 +49,18 @@ export function requireKey(options: RequireKeyOptions = {}): MiddlewareHandler<A
         code: "missing_api_key",
       });
     }
-    const hash = await hashKey(raw);
+    const hash = hashKey(raw);
     if (config.masterKey) {
       masterHash ??= hashKey(config.masterKey);
-      if (hash === await masterHash) {
+      if (hash === masterHash) {
         c.set("principal", adminPrincipal());
         return await next();
       }
     }
-    const key = await getKeyByHash(kv, hash);
-    if (!key) throw new ApiError(401, "Invalid API key", { code: "invalid_api_key" });
+    const keys = keyCacheFor(kv);
+    const resolved = keys.peek(hash) ?? await keys.lookup(hash);
+    if (!resolved) throw new ApiError(401, "Invalid API key", { code: "invalid_api_key" });
+    const { key, team } = resolved;
     if (key.deletedAt !== null) {
       throw new ApiError(401, `API key ${key.keyName} was deleted`, { code: "invalid_api_key" });
     }
@@ -74,7 +76,6 @@ export function requireKey(options: RequireKeyOptions = {}): MiddlewareHandler<A
         code: "admin_only",
       });
     }
-    const team = key.teamId ? await getTeam(kv, key.teamId) : null;
     const principal: Principal = {
       isAdmin: false,
       ownerId: key.hash,

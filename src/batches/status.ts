@@ -3,7 +3,13 @@
  * stored batch to OpenAI's batch object (times in seconds).
  * @module
  */
-import type { BatchRecord, BatchStatus, BedrockJobStatus, JobRecord } from "../store/batches.ts";
+import {
+  type BatchRecord,
+  type BatchStatus,
+  type BedrockJobStatus,
+  type JobRecord,
+  TERMINAL_BATCH_STATUSES,
+} from "../store/batches.ts";
 
 /** Bedrock states after which a job never changes. */
 export const TERMINAL_JOB_STATUSES: ReadonlySet<BedrockJobStatus> = new Set([
@@ -81,6 +87,21 @@ export function runningCounts(batch: BatchRecord): BatchRecord["requestCounts"] 
     failed += job.counts?.error ?? 0;
   }
   return { total: batch.records, completed, failed };
+}
+
+const endedBatchBodies = new WeakMap<BatchRecord, Uint8Array<ArrayBuffer>>();
+const encoder = new TextEncoder();
+
+/**
+ * OpenAI's batch object as a JSON body. The bytes of an ended batch are kept
+ * with its (immutable, cached) record, since clients poll finished batches.
+ */
+export function openAIBatchBody(batch: BatchRecord): Uint8Array<ArrayBuffer> {
+  const kept = endedBatchBodies.get(batch);
+  if (kept) return kept;
+  const body = encoder.encode(JSON.stringify(toOpenAIBatch(batch)));
+  if (TERMINAL_BATCH_STATUSES.has(batch.status)) endedBatchBodies.set(batch, body);
+  return body;
 }
 
 /** OpenAI's batch object. */

@@ -19,6 +19,7 @@ import {
   teamKey,
   userKey,
 } from "./keys.ts";
+import { authChanged, raiseAuthEpoch } from "./auth_epoch.ts";
 import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
 
 /** A virtual key as stored (never the raw key). */
@@ -181,7 +182,7 @@ export async function updateKey(
     const current = entry.value;
     if (!current || current.deletedAt !== null) throw notFound("key", hash, "key");
     next = { ...current, ...definedFields(change) };
-    const op = kv.atomic().check(entry).set(apiKeyKey(hash), next);
+    const op = raiseAuthEpoch(kv.atomic().check(entry).set(apiKeyKey(hash), next));
     if (next.keyAlias !== current.keyAlias) {
       if (current.keyAlias !== null) op.delete(apiKeyByAliasKey(current.keyAlias));
       if (next.keyAlias !== null) await claimAlias(kv, op, next.keyAlias, hash);
@@ -196,6 +197,7 @@ export async function updateKey(
     }
     return commit(op);
   });
+  authChanged(kv);
   return next!;
 }
 
@@ -222,15 +224,18 @@ export async function deleteKeys(
       const current = entry.value;
       // Another instance deleted it meanwhile: the outcome is the same.
       if (!current || current.deletedAt !== null) return null;
-      const op = kv.atomic().check(entry).set(apiKeyKey(hash), {
-        ...current,
-        deletedAt: options.now,
-      });
+      const op = raiseAuthEpoch(
+        kv.atomic().check(entry).set(apiKeyKey(hash), {
+          ...current,
+          deletedAt: options.now,
+        }),
+      );
       if (current.keyAlias !== null) op.delete(apiKeyByAliasKey(current.keyAlias));
       if (current.teamId !== null) op.delete(apiKeyByTeamKey(current.teamId, hash));
       if (current.userId !== null) op.delete(apiKeyByUserKey(current.userId, hash));
       return commit(op);
     });
+    authChanged(kv);
   }
   return unique;
 }

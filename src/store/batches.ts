@@ -139,6 +139,23 @@ export function getBatchEntry(kv: Deno.Kv, id: string): Promise<Deno.KvEntryMayb
   return getWithRetry<BatchRecord>(kv, batchKey(id));
 }
 
+/**
+ * Batches that reached a terminal status, per KV. Nothing changes a batch
+ * after that, so clients polling a finished batch are answered from memory.
+ */
+const endedBatches = new WeakMap<Deno.Kv, Map<string, BatchRecord>>();
+const ENDED_BATCHES_KEPT = 10_000;
+
+/** An ended batch the principal may see, when this process has it in memory. */
+export function peekVisibleEndedBatch(
+  kv: Deno.Kv,
+  principal: Principal,
+  id: string,
+): BatchRecord | undefined {
+  const batch = endedBatches.get(kv)?.get(id);
+  return batch && canSee(principal, batch) ? batch : undefined;
+}
+
 /** A batch the principal may see, or null. */
 export async function getVisibleBatch(
   kv: Deno.Kv,
@@ -146,8 +163,17 @@ export async function getVisibleBatch(
   id: string,
 ): Promise<BatchRecord | null> {
   if (!id.startsWith("batch_")) return null;
-  const { value } = await getBatchEntry(kv, id);
-  return value && canSee(principal, value) ? value : null;
+  let ended = endedBatches.get(kv);
+  let batch = ended?.get(id) ?? null;
+  if (!batch) {
+    batch = (await getBatchEntry(kv, id)).value;
+    if (batch && TERMINAL_BATCH_STATUSES.has(batch.status)) {
+      if (!ended) endedBatches.set(kv, ended = new Map());
+      if (ended.size >= ENDED_BATCHES_KEPT) ended.clear();
+      ended.set(id, batch);
+    }
+  }
+  return batch && canSee(principal, batch) ? batch : null;
 }
 
 /**

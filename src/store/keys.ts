@@ -86,3 +86,9 @@ export const prefixes = {
   activeBatch: ["batch_active"] as Deno.KvKey,
   spendLog: ["spend_log"] as Deno.KvKey,
 };
+
+/**
+ * Counter raised by every change to a key or team that can change what a
+ * request may do; instances compare it to drop their cached keys.
+ */
+export const authEpochKey: Deno.KvKey = ["auth_epoch"];

@@ -5,6 +5,7 @@
 import { badRequest, notFound } from "../errors.ts";
 import { definedFields, type TeamRecord } from "./api_keys.ts";
 import { teamKey } from "./keys.ts";
+import { authChanged, raiseAuthEpoch } from "./auth_epoch.ts";
 import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
 
 /**
@@ -49,7 +50,8 @@ export async function updateTeam(
     const entry = await getWithRetry<TeamRecord>(kv, teamKey(teamId));
     if (!entry.value) throw notFound("team", teamId, "team_id");
     next = { ...entry.value, ...definedFields(change) };
-    return commit(kv.atomic().check(entry).set(teamKey(teamId), next));
+    return commit(raiseAuthEpoch(kv.atomic().check(entry).set(teamKey(teamId), next)));
   });
+  authChanged(kv);
   return next!;
 }

@@ -120,10 +120,12 @@ export interface WithAppOptions {
   now?: number;
   /** AWS clients (default a fresh `AwsClients`, destroyed afterwards; a passed one is not). */
   aws?: AwsClients;
+  /** A KV file to open (default a fresh `:memory:` KV); two apps on one file act as two instances. */
+  kvPath?: string;
 }
 
 /**
- * Runs `fn` with an app over a fresh `:memory:` KV. Afterwards, even when
+ * Runs `fn` with an app over a fresh `:memory:` KV (or `options.kvPath`). Afterwards, even when
  * `fn` throws, it waits for background tasks, then closes the KV and the AWS
  * clients it made.
  */
@@ -131,7 +133,7 @@ export async function withApp(
   fn: (t: TestApp) => Promise<void>,
   options: WithAppOptions = {},
 ): Promise<void> {
-  const kv = await Deno.openKv(":memory:");
+  const kv = await Deno.openKv(options.kvPath ?? ":memory:");
   const aws = options.aws ?? new AwsClients();
   const clock: FakeClock = {
     ms: options.now ?? T0,
