@@ -432,10 +432,10 @@ export interface HelloChild {
 }
 
 /** Starts `bench/_hello.ts` in a child process and resolves once it listens. */
-export async function startHelloChild(): Promise<HelloChild> {
+export async function startHelloChild(bodyFile?: string): Promise<HelloChild> {
   const { port, stop } = await spawnListening(
     `${ROOT}bench/_hello.ts`,
-    [],
+    bodyFile ? [bodyFile] : [],
     "the hello-world server",
   );
   return { url: `http://127.0.0.1:${port}/`, stop };

@@ -26,9 +26,9 @@ import { userRoutes } from "./users.ts";
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(async function injectDeps(c, next) {
+  app.use(function injectDeps(c, next) {
     c.set("deps", deps);
-    await next();
+    return next();
   });
 
   app.route("/", healthRoutes());

@@ -38,12 +38,16 @@ export function batchRoutes(): Hono<AppEnv> {
     return c.json(await listBatches(c.get("deps"), c.get("principal"), query));
   });
 
-  app.get("/:id", async (c) => {
-    const { kv } = c.get("deps");
+  app.get("/:id", (c): Response | Promise<Response> => {
+    const deps = c.get("deps");
+    const principal = c.get("principal");
     const id = c.req.param("id");
-    const batch = peekVisibleEndedBatch(kv, c.get("principal"), id) ??
-      await retrieveBatch(c.get("deps"), c.get("principal"), id);
-    return c.body(openAIBatchBody(batch), 200, JSON_HEADERS);
+    // Clients poll: an ended batch this instance has seen is answered without awaiting.
+    const ended = peekVisibleEndedBatch(deps.kv, principal, id);
+    if (ended) return c.body(openAIBatchBody(ended), 200, JSON_HEADERS);
+    return retrieveBatch(deps, principal, id).then((batch) =>
+      c.body(openAIBatchBody(batch), 200, JSON_HEADERS)
+    );
   });
 
   app.post("/:id/cancel", async (c) => {

@@ -2,11 +2,11 @@
  * Authentication middleware: master key or virtual key → `c.var.principal`.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "../errors.ts";
 import type { AppEnv } from "../api/context.ts";
-import { hashKey } from "./hash.ts";
-import { keyCacheFor } from "./key_cache.ts";
+import { hashKey, hashKeyOfRequest } from "./hash.ts";
+import { keyCacheFor, type ResolvedKey } from "./key_cache.ts";
 import type { Principal } from "./principal.ts";
 
 /** Owner id of everything the master key creates. */
@@ -32,61 +32,79 @@ export function rawKeyOf(headers: Headers): string | undefined {
  * Authenticates the caller and sets `c.var.principal`.
  * Without a configured master key auth is off (LiteLLM's behaviour; the
  * server then binds to loopback only) and every caller acts as the admin.
+ * A key the instance has cached is checked without awaiting anything: this
+ * runs on every request.
  * @throws {ApiError} 401 without a valid key, 403 for a virtual key on an admin route
  */
 export function requireKey(options: RequireKeyOptions = {}): MiddlewareHandler<AppEnv> {
   const adminOnly = options.admin ?? false;
   let masterHash: string | undefined;
-  return async function requireKey(c, next) {
+
+  function principalOf(c: Context<AppEnv>): Principal | Promise<Principal> {
     const { config, kv, now } = c.get("deps");
     const raw = rawKeyOf(c.req.raw.headers);
-    if (!config.masterKey && raw === undefined) {
-      c.set("principal", adminPrincipal());
-      return await next();
-    }
+    if (!config.masterKey && raw === undefined) return adminPrincipal();
     if (raw === undefined) {
       throw new ApiError(401, "Missing API key: pass it as 'Authorization: Bearer sk-...'", {
         code: "missing_api_key",
       });
     }
-    const hash = hashKey(raw);
+    const hash = hashKeyOfRequest(raw);
     if (config.masterKey) {
       masterHash ??= hashKey(config.masterKey);
-      if (hash === masterHash) {
-        c.set("principal", adminPrincipal());
-        return await next();
-      }
+      if (hash === masterHash) return adminPrincipal();
     }
     const keys = keyCacheFor(kv);
-    const resolved = keys.peek(hash) ?? await keys.lookup(hash);
-    if (!resolved) throw new ApiError(401, "Invalid API key", { code: "invalid_api_key" });
-    const { key, team } = resolved;
-    if (key.deletedAt !== null) {
-      throw new ApiError(401, `API key ${key.keyName} was deleted`, { code: "invalid_api_key" });
-    }
-    if (key.expiresAt !== null && key.expiresAt <= now()) {
-      throw new ApiError(
-        401,
-        `API key ${key.keyName} expired at ${new Date(key.expiresAt).toISOString()}`,
-        { code: "expired_api_key" },
-      );
-    }
-    if (adminOnly) {
-      throw new ApiError(403, "Only the master key may call this route", {
-        code: "admin_only",
+    const cached = keys.peek(hash);
+    if (cached) return virtualKeyPrincipal(cached, now(), adminOnly);
+    return keys.lookup(hash).then((resolved) => virtualKeyPrincipal(resolved, now(), adminOnly));
+  }
+
+  return function requireKey(c, next) {
+    const principal = principalOf(c);
+    if (principal instanceof Promise) {
+      return principal.then((p) => {
+        c.set("principal", p);
+        return next();
       });
     }
-    const principal: Principal = {
-      isAdmin: false,
-      ownerId: key.hash,
-      models: intersectModels(key.models, team?.models ?? []),
-    };
-    if (key.keyAlias) principal.keyAlias = key.keyAlias;
-    if (key.userId) principal.userId = key.userId;
-    if (key.teamId) principal.teamId = key.teamId;
     c.set("principal", principal);
-    await next();
+    return next();
   };
+}
+
+/** The principal of a stored virtual key, after checking it may be used now. */
+function virtualKeyPrincipal(
+  resolved: ResolvedKey | null,
+  now: number,
+  adminOnly: boolean,
+): Principal {
+  if (!resolved) throw new ApiError(401, "Invalid API key", { code: "invalid_api_key" });
+  const { key, team } = resolved;
+  if (key.deletedAt !== null) {
+    throw new ApiError(401, `API key ${key.keyName} was deleted`, { code: "invalid_api_key" });
+  }
+  if (key.expiresAt !== null && key.expiresAt <= now) {
+    throw new ApiError(
+      401,
+      `API key ${key.keyName} expired at ${new Date(key.expiresAt).toISOString()}`,
+      { code: "expired_api_key" },
+    );
+  }
+  if (adminOnly) {
+    throw new ApiError(403, "Only the master key may call this route", {
+      code: "admin_only",
+    });
+  }
+  const principal: Principal = {
+    isAdmin: false,
+    ownerId: key.hash,
+    models: intersectModels(key.models, team?.models ?? []),
+  };
+  if (key.keyAlias) principal.keyAlias = key.keyAlias;
+  if (key.userId) principal.userId = key.userId;
+  if (key.teamId) principal.teamId = key.teamId;
+  return principal;
 }
 
 function adminPrincipal(): Principal {
