@@ -165,8 +165,16 @@ export interface BatchgateChild {
   stop(): Promise<void>;
 }
 
+/** The `--v8-flags=...` of `deno task start`, so the child runs as deployed. */
+const START_TASK_V8_FLAGS: string[] = (() => {
+  const config = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)) as {
+    tasks: Record<string, string>;
+  };
+  return config.tasks.start?.match(/--v8-flags=\S+/g) ?? [];
+})();
+
 /**
- * Starts `deno run -A main.ts` as a child process and resolves when it logs
+ * Starts `deno run -A main.ts` (with the start task's V8 flags) as a child process and resolves when it logs
  * that it listens.
  */
 export async function startBatchgateChild(
@@ -179,6 +187,7 @@ export async function startBatchgateChild(
     args: [
       "run",
       "-A",
+      ...START_TASK_V8_FLAGS,
       // For profiling: BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
       ...(Deno.env.get("BENCH_CHILD_FLAGS")?.split(" ").filter(Boolean) ?? []),
       `${ROOT}main.ts`,

@@ -63,7 +63,11 @@ function textBlock(chars: number): string {
  * Writes `lines` chat requests of about `lineBytes` each to `path`.
  * @returns the file size in bytes
  */
-async function generateJsonl(path: string, lines: number, lineBytes: number): Promise<number> {
+export async function generateJsonl(
+  path: string,
+  lines: number,
+  lineBytes: number,
+): Promise<number> {
   const block = textBlock(64 * 1024);
   const userChars = Math.max(100, Math.floor(lineBytes * 0.7));
   const otherChars = Math.max(50, Math.floor(lineBytes * 0.08));
@@ -227,7 +231,7 @@ async function storedBytes(endpoint: string, fileId: string): Promise<number> {
 }
 
 /** Uploads the file to a fresh Batchgate child and measures time and memory. */
-async function ingestThroughBatchgate(
+export async function ingestThroughBatchgate(
   ctx: BenchContext,
   path: string,
   label: string,

@@ -14,6 +14,7 @@ import {
 import { listPage, type ListPageOptions } from "../store/owned.ts";
 import { deploymentAt, objectStoreFor } from "./deployments.ts";
 import { log } from "../log.ts";
+import { gunzip } from "../storage/gzip.ts";
 
 /** OpenAI's file object. */
 export interface OpenAIFile {
@@ -57,7 +58,7 @@ export async function getFileFor(
   return file;
 }
 
-/** Streams a file's bytes from S3. */
+/** Streams a file's bytes from S3 (as uploaded, decompressing a stored original). */
 export async function fileContent(
   deps: AppDeps,
   file: FileRecord,
@@ -73,7 +74,7 @@ export async function fileContent(
       code: "content_missing",
     });
   }
-  return stream;
+  return file.contentEncoding === "gzip" ? gunzip(stream) : stream;
 }
 
 /** One page of the principal's files. */

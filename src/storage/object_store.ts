@@ -72,15 +72,21 @@ export class ObjectStore {
 
   /**
    * Starts a streamed upload: parts of {@linkcode PART_SIZE} go up while the
-   * caller keeps writing, so memory stays at a few parts whatever the size.
+   * caller keeps writing, so memory stays at `queueSize + 1` parts whatever
+   * the size.
+   * @param options.contentType default `application/jsonl`
+   * @param options.queueSize parts in flight at once (default 2)
    */
-  startUpload(loc: S3Location, contentType = "application/jsonl"): StreamingUpload {
+  startUpload(
+    loc: S3Location,
+    options: { contentType?: string; queueSize?: number } = {},
+  ): StreamingUpload {
     return new MultipartUpload(this.#s3, {
       Bucket: loc.bucket,
       Key: loc.key,
-      ContentType: contentType,
+      ContentType: options.contentType ?? "application/jsonl",
       ...this.#encryption(),
-    }, { partSize: PART_SIZE, queueSize: 2 });
+    }, { partSize: PART_SIZE, queueSize: options.queueSize ?? 2 });
   }
 
   /** Writes a small object in one request. */

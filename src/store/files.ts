@@ -46,6 +46,8 @@ export const FileRecord = z.object({
   location: FileLocation,
   /** S3 key of the bytes `GET /v1/files/{id}/content` returns. */
   contentKey: z.string(),
+  /** Set when the object at `contentKey` is stored gzip-compressed (upload originals). */
+  contentEncoding: z.literal("gzip").optional(),
   /** S3 keys to delete with the file. */
   objectKeys: z.array(z.string()),
   input: BatchInputInfo.nullable(),
