@@ -265,6 +265,7 @@ export async function runJsonChild<T>(script: string, args: string[]): Promise<T
     args: [
       "run",
       "-A",
+      ...START_TASK_V8_FLAGS,
       ...(Deno.env.get("BENCH_CHILD_FLAGS")?.split(" ").filter(Boolean) ?? []),
       script,
       ...args,
