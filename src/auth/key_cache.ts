@@ -19,7 +19,7 @@ export interface ResolvedKey {
 export interface KeyCacheOptions {
   /** How often to compare the KV auth epoch, in ms (default 1000). */
   checkEveryMs?: number;
-  /** Entries kept before the cache starts over (default 10,000). */
+  /** Entries kept before the cache starts over (default 5,000). */
   maxEntries?: number;
 }
 
@@ -40,7 +40,7 @@ export class KeyCache {
   constructor(kv: Deno.Kv, options: KeyCacheOptions = {}) {
     this.#kv = kv;
     this.#checkEveryMs = options.checkEveryMs ?? 1000;
-    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#maxEntries = options.maxEntries ?? 5_000;
     this.#unsubscribe = onAuthChange(kv, () => this.clear());
   }
 

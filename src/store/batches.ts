@@ -144,7 +144,7 @@ export function getBatchEntry(kv: Deno.Kv, id: string): Promise<Deno.KvEntryMayb
  * after that, so clients polling a finished batch are answered from memory.
  */
 const endedBatches = new WeakMap<Deno.Kv, Map<string, BatchRecord>>();
-const ENDED_BATCHES_KEPT = 10_000;
+const ENDED_BATCHES_KEPT = 2_000;
 
 /** An ended batch the principal may see, when this process has it in memory. */
 export function peekVisibleEndedBatch(

@@ -75,7 +75,10 @@ export class Poller {
     const stats: PollCycleStats = { batches: batches.length, listCalls: 0, failures: 0 };
     const listedAt = deps.now();
     const known = await this.#listRunningJobs(batches, stats);
-    const queue = batches.filter((b) => !deps.tasks.has(`finalize:${b.id}`));
+    // Batches whose jobs moved go first: with many active batches, a finished job is then
+    // seen right after the List call instead of after every unchanged batch is synced.
+    const queue = batches.filter((b) => !deps.tasks.has(`finalize:${b.id}`))
+      .sort((a, b) => Number(needsAction(b, known)) - Number(needsAction(a, known)));
     const worker = async () => {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
         try {
@@ -128,4 +131,13 @@ export class Poller {
     }
     return known;
   }
+}
+
+/** Whether a batch has news to act on: a job whose state moved, or work of its own. */
+function needsAction(batch: BatchRecord, known: ReadonlyMap<string, JobInfo>): boolean {
+  if (batch.status !== "in_progress" || batch.cancelRequested) return true;
+  return batch.jobs.some((job) => {
+    const info = job.jobArn ? known.get(job.jobArn) : undefined;
+    return !info || info.status !== job.status;
+  });
 }
