@@ -24,7 +24,7 @@ import {
   type IngestSummary,
   type LineTarget,
 } from "../ingest/ingest_jsonl.ts";
-import type { ObjectStore, StreamingUpload } from "../storage/object_store.ts";
+import { MIN_PART_SIZE, type ObjectStore, type StreamingUpload } from "../storage/object_store.ts";
 import { createFile, type FileRecord } from "../store/files.ts";
 import {
   groupDeployments,
@@ -65,9 +65,14 @@ class StagedObjects {
   }
   start(key: string, options: { gzip?: boolean } = {}): WritableStreamDefaultWriter<Uint8Array> {
     const loc = { bucket: this.deployment.s3.bucket, key };
-    // A compressed original gets a quarter of the bytes: one part in flight keeps up.
+    // One part in flight per object keeps memory low; ingestion, not S3, sets the pace. A
+    // compressed original gets a quarter of the bytes, so the smallest parts do.
     const upload = options.gzip
-      ? this.store.startUpload(loc, { contentType: "application/gzip", queueSize: 1 })
+      ? this.store.startUpload(loc, {
+        contentType: "application/gzip",
+        queueSize: 1,
+        partSize: MIN_PART_SIZE,
+      })
       : this.store.startUpload(loc, { queueSize: 1 });
     this.uploads.set(key, upload);
     if (!options.gzip) return upload.writable.getWriter();

@@ -34,8 +34,10 @@ export function parseS3Uri(uri: string): S3Location {
   return { bucket: match[1]!, key: match[2]! };
 }
 
-/** Multipart part size: S3 needs ≥ 5 MiB for all parts but the last. */
+/** Multipart part size. */
 export const PART_SIZE = 8 * 1024 * 1024;
+/** S3 needs ≥ 5 MiB for all parts but the last. */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 /** A streaming upload in progress; see {@linkcode ObjectStore.startUpload}. */
 export interface StreamingUpload {
@@ -76,17 +78,21 @@ export class ObjectStore {
    * the size.
    * @param options.contentType default `application/jsonl`
    * @param options.queueSize parts in flight at once (default 2)
+   * @param options.partSize bytes per part (default {@linkcode PART_SIZE}, at least 5 MiB)
    */
   startUpload(
     loc: S3Location,
-    options: { contentType?: string; queueSize?: number } = {},
+    options: { contentType?: string; queueSize?: number; partSize?: number } = {},
   ): StreamingUpload {
     return new MultipartUpload(this.#s3, {
       Bucket: loc.bucket,
       Key: loc.key,
       ContentType: options.contentType ?? "application/jsonl",
       ...this.#encryption(),
-    }, { partSize: PART_SIZE, queueSize: options.queueSize ?? 2 });
+    }, {
+      partSize: Math.max(MIN_PART_SIZE, options.partSize ?? PART_SIZE),
+      queueSize: options.queueSize ?? 2,
+    });
   }
 
   /** Writes a small object in one request. */
