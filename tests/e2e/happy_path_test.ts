@@ -2,6 +2,7 @@ import assert from "assert";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import {
   chatLines,
+  generateKey,
   parseJsonl,
   STACK_BUCKET,
   startStack,
@@ -79,6 +80,14 @@ Deno.test("a batch runs end to end through the openai SDK, S3 and the Bedrock em
     assert.ok(done.created_at < 1e11, "timestamps are in seconds");
     assert.ok(done.output_file_id && done.error_file_id);
     assert.ok((done.usage?.input_tokens ?? 0) > 0);
+    // An ended batch is then answered from memory: the same object, and still only for its owner.
+    assert.deepEqual(await client.batches.retrieve(created.id), done);
+    const stranger = stack.client(await generateKey(stack));
+    const hidden = await stranger.batches.retrieve(created.id).then(
+      () => assert.fail("another key should get 404"),
+      (e) => e,
+    );
+    assert.equal(hidden.status, 404);
 
     const output = parseJsonl(await (await client.files.content(done.output_file_id)).text());
     assert.equal(output.length, 117);
