@@ -34,14 +34,13 @@ export class KeyCache {
   #epoch: bigint | undefined;
   #checkedAt = -Infinity;
   #checking: Promise<void> | undefined;
-  readonly #unsubscribe: () => void;
 
   /** @param kv the KV whose keys this caches */
   constructor(kv: Deno.Kv, options: KeyCacheOptions = {}) {
     this.#kv = kv;
     this.#checkEveryMs = options.checkEveryMs ?? 1000;
     this.#maxEntries = options.maxEntries ?? 5_000;
-    this.#unsubscribe = onAuthChange(kv, () => this.clear());
+    onAuthChange(kv, () => this.clear());
   }
 
   /**
@@ -74,12 +73,6 @@ export class KeyCache {
   clear(): void {
     this.#entries.clear();
     this.#generation++;
-  }
-
-  /** Stops listening for changes in this process. */
-  close(): void {
-    this.#unsubscribe();
-    this.clear();
   }
 
   #checkEpoch(): Promise<void> {

@@ -23,14 +23,12 @@ export function authChanged(kv: Deno.Kv): void {
 
 /**
  * Calls `listener` after each committed auth change made through `kv` in
- * this process.
- * @returns a function that removes the listener
+ * this process (for as long as `kv` exists).
  */
-export function onAuthChange(kv: Deno.Kv, listener: () => void): () => void {
+export function onAuthChange(kv: Deno.Kv, listener: () => void): void {
   let set = listeners.get(kv);
   if (!set) listeners.set(kv, set = new Set());
   set.add(listener);
-  return () => set.delete(listener);
 }
 
 /** The current epoch (0 before any change). */
