@@ -26,10 +26,11 @@ import { userRoutes } from "./users.ts";
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(function injectDeps(c, next) {
-    c.set("deps", deps);
-    return next();
-  });
+  // The deps travel as hono's env (`c.env.deps`) whoever calls fetch (Deno.serve passes its
+  // connection info there, tests call `app.request`): no middleware runs on every request, so
+  // hono calls a route's one handler directly.
+  const dispatch = app.fetch;
+  app.fetch = (request, _env, executionCtx) => dispatch(request, { deps }, executionCtx);
 
   app.route("/", healthRoutes());
   app.route("/", modelRoutes());

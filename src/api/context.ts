@@ -1,10 +1,9 @@
 /**
- * The hono environment shared by all routes: dependencies and the caller.
+ * The hono environment shared by all routes: their dependencies.
  * @module
  */
 import type { AwsClients } from "../aws/clients.ts";
 import type { Config } from "../config/load.ts";
-import type { Principal } from "../auth/principal.ts";
 import type { BackgroundTasks } from "../worker/tasks.ts";
 
 /** What the app needs from outside; only `main.ts` and tests build it. */
@@ -22,8 +21,7 @@ export interface AppDeps {
 
 /** Hono `Env` of Batchgate's app. */
 export interface AppEnv {
-  Variables: {
+  Bindings: {
     deps: AppDeps;
-    principal: Principal;
   };
 }

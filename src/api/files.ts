@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { requireKey } from "../auth/require_key.ts";
+import { authenticate } from "../auth/require_key.ts";
 import { uploadFile } from "../files/upload.ts";
 import { deleteFile, fileContent, getFileFor, listFiles, toOpenAIFile } from "../files/files.ts";
 import type { AppEnv } from "./context.ts";
@@ -20,11 +20,10 @@ const ListFilesQuery = z.object({
 /** Routes under `/v1/files` (also mounted at `/files`). */
 export function fileRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(requireKey());
-
   app.post("/", async (c) => {
+    const principal = await authenticate(c);
     const length = c.req.header("content-length");
-    const file = await uploadFile(c.get("deps"), c.get("principal"), {
+    const file = await uploadFile(c.env.deps, principal, {
       body: c.req.raw.body ?? new ReadableStream({ start: (ctl) => ctl.close() }),
       contentType: c.req.header("content-type"),
       contentLength: length === undefined ? null : Number(length),
@@ -33,18 +32,21 @@ export function fileRoutes(): Hono<AppEnv> {
   });
 
   app.get("/", async (c) => {
+    const principal = await authenticate(c);
     const query = parseQuery(c, ListFilesQuery);
-    return c.json(await listFiles(c.get("deps"), c.get("principal"), query));
+    return c.json(await listFiles(c.env.deps, principal, query));
   });
 
   app.get("/:id", async (c) => {
-    const file = await getFileFor(c.get("deps"), c.get("principal"), c.req.param("id"));
+    const principal = await authenticate(c);
+    const file = await getFileFor(c.env.deps, principal, c.req.param("id"));
     return c.json(toOpenAIFile(file));
   });
 
   app.get("/:id/content", async (c) => {
-    const deps = c.get("deps");
-    const file = await getFileFor(deps, c.get("principal"), c.req.param("id"));
+    const principal = await authenticate(c);
+    const deps = c.env.deps;
+    const file = await getFileFor(deps, principal, c.req.param("id"));
     const body = await fileContent(deps, file);
     return new Response(body, {
       headers: {
@@ -56,7 +58,8 @@ export function fileRoutes(): Hono<AppEnv> {
   });
 
   app.delete("/:id", async (c) => {
-    return c.json(await deleteFile(c.get("deps"), c.get("principal"), c.req.param("id")));
+    const principal = await authenticate(c);
+    return c.json(await deleteFile(c.env.deps, principal, c.req.param("id")));
   });
   return app;
 }

@@ -11,7 +11,7 @@ export function healthRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/health/liveliness", (c) => c.json({ status: "healthy" }));
   app.get("/health/readiness", async (c) => {
-    const { kv, config } = c.get("deps");
+    const { kv, config } = c.env.deps;
     try {
       await kv.get(["health"]);
     } catch (error) {

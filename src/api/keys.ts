@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { DurationText } from "../auth/duration.ts";
 import { abbreviateKey, hashKey, newRawKey } from "../auth/hash.ts";
-import { requireKey } from "../auth/require_key.ts";
+import { authenticate } from "../auth/require_key.ts";
 import { ApiError, badRequest, notFound } from "../errors.ts";
 import { log } from "../log.ts";
 import {
@@ -132,11 +132,11 @@ export async function issueKey(
 /** The key routes. */
 export function keyRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const admin = requireKey({ admin: true });
 
-  app.post("/key/generate", admin, async (c) => {
+  app.post("/key/generate", async (c) => {
+    await authenticate(c, { admin: true });
     const body = await parseJson(c, GenerateKeyBody);
-    const deps = c.get("deps");
+    const deps = c.env.deps;
     const { raw, record } = await issueKey(
       { kv: deps.kv, now: deps.now, masterKey: deps.config.masterKey },
       body,
@@ -149,9 +149,9 @@ export function keyRoutes(): Hono<AppEnv> {
     });
   });
 
-  app.get("/key/info", requireKey(), async (c) => {
+  app.get("/key/info", async (c) => {
+    const principal = await authenticate(c);
     const query = parseQuery(c, z.object({ key: z.string().min(1).optional() }));
-    const principal = c.get("principal");
     let hash: string;
     if (query.key !== undefined) hash = keyHashOf(query.key);
     else if (!principal.isAdmin) hash = principal.ownerId;
@@ -161,14 +161,15 @@ export function keyRoutes(): Hono<AppEnv> {
         code: "admin_only",
       });
     }
-    const key = await getLiveKey(c.get("deps").kv, hash);
+    const key = await getLiveKey(c.env.deps.kv, hash);
     if (!key) throw notFound("key", hash, "key");
     return c.json({ key: hash, info: toKeyInfo(key) });
   });
 
-  app.post("/key/update", admin, async (c) => {
+  app.post("/key/update", async (c) => {
+    await authenticate(c, { admin: true });
     const body = await parseJson(c, UpdateKeyBody);
-    const { kv, now } = c.get("deps");
+    const { kv, now } = c.env.deps;
     const t = now();
     const change: KeyChange = {
       keyAlias: body.key_alias ?? undefined,
@@ -194,9 +195,10 @@ export function keyRoutes(): Hono<AppEnv> {
     return c.json({ key: hash, ...toKeyInfo(updated) });
   });
 
-  app.post("/key/delete", admin, async (c) => {
+  app.post("/key/delete", async (c) => {
+    await authenticate(c, { admin: true });
     const body = await parseJson(c, DeleteKeysBody);
-    const { kv, now } = c.get("deps");
+    const { kv, now } = c.env.deps;
     const hashes = (body.keys ?? []).map(keyHashOf);
     for (const alias of body.key_aliases ?? []) {
       const [key] = await listKeys(kv, { keyAlias: alias });
@@ -208,13 +210,14 @@ export function keyRoutes(): Hono<AppEnv> {
     return c.json({ deleted_keys: deleted });
   });
 
-  app.get("/key/list", admin, async (c) => {
+  app.get("/key/list", async (c) => {
+    await authenticate(c, { admin: true });
     const query = parseQuery(c, ListKeysQuery);
     const filter: Parameters<typeof listKeys>[1] = {};
     if (query.user_id !== undefined) filter.userId = query.user_id;
     if (query.team_id !== undefined) filter.teamId = query.team_id;
     if (query.key_alias !== undefined) filter.keyAlias = query.key_alias;
-    const keys = await listKeys(c.get("deps").kv, filter);
+    const keys = await listKeys(c.env.deps.kv, filter);
     const start = (query.page - 1) * query.size;
     const page = keys.slice(start, start + query.size);
     return c.json({

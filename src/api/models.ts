@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { canUseModel, type Principal } from "../auth/principal.ts";
-import { requireKey } from "../auth/require_key.ts";
+import { authenticate } from "../auth/require_key.ts";
 import type { Config, Deployment } from "../config/load.ts";
 import type { ModelInfo } from "../config/schema.ts";
 import type { AppEnv } from "./context.ts";
@@ -69,14 +69,14 @@ export function toModelGroupInfo(
 /** The model listing routes. */
 export function modelRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const anyKey = requireKey();
   // OpenAI wants a creation time; the time the routes first answered is as good as any.
   let created: number | undefined;
 
-  app.on("GET", ["/v1/models", "/models"], anyKey, (c) => {
-    const { config, now } = c.get("deps");
+  app.on("GET", ["/v1/models", "/models"], async (c) => {
+    const principal = await authenticate(c);
+    const { config, now } = c.env.deps;
     created ??= Math.floor(now() / 1000);
-    const data = visibleGroups(config, c.get("principal")).map(([id]) => ({
+    const data = visibleGroups(config, principal).map(([id]) => ({
       id,
       object: "model",
       created,
@@ -85,9 +85,10 @@ export function modelRoutes(): Hono<AppEnv> {
     return c.json({ object: "list", data });
   });
 
-  app.get("/model_group/info", anyKey, (c) => {
+  app.get("/model_group/info", async (c) => {
+    const principal = await authenticate(c);
     const query = parseQuery(c, z.object({ model_group: z.string().min(1).optional() }));
-    const groups = visibleGroups(c.get("deps").config, c.get("principal"))
+    const groups = visibleGroups(c.env.deps.config, principal)
       .filter(([name]) => query.model_group === undefined || name === query.model_group);
     return c.json({
       data: groups.map(([name, deployments]) => toModelGroupInfo(name, deployments)),

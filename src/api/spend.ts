@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { requireKey } from "../auth/require_key.ts";
+import { authenticate } from "../auth/require_key.ts";
 import { listSpendLogs, type SpendLogEntry } from "../store/spend_logs.ts";
 import type { AppEnv } from "./context.ts";
 import { keyHashOf } from "./keys.ts";
@@ -52,13 +52,14 @@ export function toSpendLog(entry: SpendLogEntry) {
 /** Spend routes. */
 export function spendRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get("/spend/logs", requireKey({ admin: true }), async (c) => {
+  app.get("/spend/logs", async (c) => {
+    await authenticate(c, { admin: true });
     const q = parseQuery(c, SpendLogsQuery);
     // A date-only end_date includes that whole day.
     const end = q.end_date !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(c.req.query("end_date")!)
       ? q.end_date + 86_400_000
       : q.end_date;
-    const entries = await listSpendLogs(c.get("deps").kv, {
+    const entries = await listSpendLogs(c.env.deps.kv, {
       keyHash: q.api_key ? keyHashOf(q.api_key) : undefined,
       userId: q.user_id,
       teamId: q.team_id,

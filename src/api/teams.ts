@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { requireKey } from "../auth/require_key.ts";
+import { authenticate } from "../auth/require_key.ts";
 import { notFound } from "../errors.ts";
 import { log } from "../log.ts";
 import { getTeam, listKeys, type TeamRecord } from "../store/api_keys.ts";
@@ -40,11 +40,11 @@ export const UpdateTeamBody = z.object({
 /** The team routes. */
 export function teamRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const admin = requireKey({ admin: true });
 
-  app.post("/team/new", admin, async (c) => {
+  app.post("/team/new", async (c) => {
+    await authenticate(c, { admin: true });
     const body = await parseJson(c, NewTeamBody);
-    const { kv, now } = c.get("deps");
+    const { kv, now } = c.env.deps;
     const t = now();
     const team: TeamRecord = {
       teamId: body.team_id ?? crypto.randomUUID(),
@@ -64,9 +64,10 @@ export function teamRoutes(): Hono<AppEnv> {
     return c.json(toTeamInfo(team));
   });
 
-  app.get("/team/info", admin, async (c) => {
+  app.get("/team/info", async (c) => {
+    await authenticate(c, { admin: true });
     const { team_id } = parseQuery(c, z.object({ team_id: Name }));
-    const { kv } = c.get("deps");
+    const { kv } = c.env.deps;
     const team = await getTeam(kv, team_id);
     if (!team) throw notFound("team", team_id, "team_id");
     const [members, keys] = await Promise.all([
@@ -76,9 +77,10 @@ export function teamRoutes(): Hono<AppEnv> {
     return c.json({ team_id, team_info: toTeamInfo(team, members), keys: keys.map(toKeyInfo) });
   });
 
-  app.post("/team/update", admin, async (c) => {
+  app.post("/team/update", async (c) => {
+    await authenticate(c, { admin: true });
     const body = await parseJson(c, UpdateTeamBody);
-    const { kv, now } = c.get("deps");
+    const { kv, now } = c.env.deps;
     const change: TeamChange = {
       teamAlias: body.team_alias ?? undefined,
       models: body.models ?? undefined,

@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { requireKey } from "../auth/require_key.ts";
+import { authenticate } from "../auth/require_key.ts";
 import { notFound } from "../errors.ts";
 import { log } from "../log.ts";
 import { getTeam, getUser, listKeys, type UserRecord } from "../store/api_keys.ts";
@@ -48,11 +48,11 @@ export const UpdateUserBody = z.object({
 /** The user routes. */
 export function userRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const admin = requireKey({ admin: true });
 
-  app.post("/user/new", admin, async (c) => {
+  app.post("/user/new", async (c) => {
+    await authenticate(c, { admin: true });
     const body = await parseJson(c, NewUserBody);
-    const deps = c.get("deps");
+    const deps = c.env.deps;
     const now = deps.now();
     const user: UserRecord = {
       userId: body.user_id ?? crypto.randomUUID(),
@@ -91,9 +91,10 @@ export function userRoutes(): Hono<AppEnv> {
     });
   });
 
-  app.get("/user/info", admin, async (c) => {
+  app.get("/user/info", async (c) => {
+    await authenticate(c, { admin: true });
     const { user_id } = parseQuery(c, z.object({ user_id: Name }));
-    const { kv } = c.get("deps");
+    const { kv } = c.env.deps;
     const user = await getUser(kv, user_id);
     if (!user) throw notFound("user", user_id, "user_id");
     const keys = await listKeys(kv, { userId: user_id });
@@ -105,9 +106,10 @@ export function userRoutes(): Hono<AppEnv> {
     return c.json({ user_id, user_info: toUserInfo(user), keys: keys.map(toKeyInfo), teams });
   });
 
-  app.post("/user/update", admin, async (c) => {
+  app.post("/user/update", async (c) => {
+    await authenticate(c, { admin: true });
     const body = await parseJson(c, UpdateUserBody);
-    const { kv, now } = c.get("deps");
+    const { kv, now } = c.env.deps;
     const change: UserChange = {
       userEmail: body.user_email ?? undefined,
       userRole: body.user_role ?? undefined,

@@ -3,7 +3,7 @@
  * @module
  */
 
-/** The authenticated caller, set by `requireKey()` as `c.var.principal`. */
+/** The authenticated caller, as `authenticate()` returns it. */
 export interface Principal {
   /** True for the master key. */
   isAdmin: boolean;

@@ -1,19 +1,19 @@
 /**
- * Authentication middleware: master key or virtual key → `c.var.principal`.
+ * Authentication: the master key or a virtual key → the caller's `Principal`.
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { ApiError } from "../errors.ts";
 import type { AppEnv } from "../api/context.ts";
-import { hashKey, hashKeyOfRequest } from "./hash.ts";
+import { hashKeyOfRequest } from "./hash.ts";
 import { keyCacheFor, type ResolvedKey } from "./key_cache.ts";
 import type { Principal } from "./principal.ts";
 
 /** Owner id of everything the master key creates. */
 export const MASTER_OWNER = "master";
 
-/** Options of {@linkcode requireKey}. */
-export interface RequireKeyOptions {
+/** Options of {@linkcode authenticate}. */
+export interface AuthenticateOptions {
   /** Only the master key may pass (403 for virtual keys). */
   admin?: boolean;
 }
@@ -29,48 +29,32 @@ export function rawKeyOf(headers: Headers): string | undefined {
 }
 
 /**
- * Authenticates the caller and sets `c.var.principal`.
+ * Authenticates the caller of a request; every route handler calls it first.
  * Without a configured master key auth is off (LiteLLM's behaviour; the
  * server then binds to loopback only) and every caller acts as the admin.
- * A key the instance has cached is checked without awaiting anything: this
- * runs on every request.
+ * A key the instance has cached is checked without awaiting anything, so a
+ * handler can answer synchronously: this runs on every request.
  * @throws {ApiError} 401 without a valid key, 403 for a virtual key on an admin route
  */
-export function requireKey(options: RequireKeyOptions = {}): MiddlewareHandler<AppEnv> {
+export function authenticate(
+  c: Context<AppEnv>,
+  options: AuthenticateOptions = {},
+): Principal | Promise<Principal> {
+  const { config, kv, now } = c.env.deps;
   const adminOnly = options.admin ?? false;
-  let masterHash: string | undefined;
-
-  function principalOf(c: Context<AppEnv>): Principal | Promise<Principal> {
-    const { config, kv, now } = c.get("deps");
-    const raw = rawKeyOf(c.req.raw.headers);
-    if (!config.masterKey && raw === undefined) return adminPrincipal();
-    if (raw === undefined) {
-      throw new ApiError(401, "Missing API key: pass it as 'Authorization: Bearer sk-...'", {
-        code: "missing_api_key",
-      });
-    }
-    const hash = hashKeyOfRequest(raw);
-    if (config.masterKey) {
-      masterHash ??= hashKey(config.masterKey);
-      if (hash === masterHash) return adminPrincipal();
-    }
-    const keys = keyCacheFor(kv);
-    const cached = keys.peek(hash);
-    if (cached) return virtualKeyPrincipal(cached, now(), adminOnly);
-    return keys.lookup(hash).then((resolved) => virtualKeyPrincipal(resolved, now(), adminOnly));
+  const raw = rawKeyOf(c.req.raw.headers);
+  if (!config.masterKey && raw === undefined) return adminPrincipal();
+  if (raw === undefined) {
+    throw new ApiError(401, "Missing API key: pass it as 'Authorization: Bearer sk-...'", {
+      code: "missing_api_key",
+    });
   }
-
-  return function requireKey(c, next) {
-    const principal = principalOf(c);
-    if (principal instanceof Promise) {
-      return principal.then((p) => {
-        c.set("principal", p);
-        return next();
-      });
-    }
-    c.set("principal", principal);
-    return next();
-  };
+  const hash = hashKeyOfRequest(raw);
+  if (config.masterKey && hash === hashKeyOfRequest(config.masterKey)) return adminPrincipal();
+  const keys = keyCacheFor(kv);
+  const cached = keys.peek(hash);
+  if (cached) return virtualKeyPrincipal(cached, now(), adminOnly);
+  return keys.lookup(hash).then((resolved) => virtualKeyPrincipal(resolved, now(), adminOnly));
 }
 
 /** The principal of a stored virtual key, after checking it may be used now. */
