@@ -6,7 +6,10 @@
  */
 import { readBatchgateUrl, spawnListening } from "../src/demo/spawn_listening.ts";
 import { type RunningS3rver, startS3rver } from "../src/demo/s3rver.ts";
-import type { AwsTarget } from "../src/config/load.ts";
+import { type AwsTarget, loadConfig } from "../src/config/load.ts";
+import type { AppDeps } from "../src/api/context.ts";
+import type { AwsClients } from "../src/aws/clients.ts";
+import { BackgroundTasks } from "../src/worker/tasks.ts";
 import type { BatchRecord, JobRecord } from "../src/store/batches.ts";
 import type { FileRecord } from "../src/store/files.ts";
 import { abbreviateKey, hashKey } from "../src/auth/hash.ts";
@@ -387,6 +390,22 @@ export function benchBatchRecord(
     }],
     cancelRequested: false,
     refreshedAtMs: now,
+  };
+}
+
+/** The app dependencies of an in-process benchmark over a config file. */
+export async function benchDeps(
+  configPath: string,
+  kv: Deno.Kv,
+  aws: AwsClients,
+): Promise<AppDeps> {
+  return {
+    config: await loadConfig(configPath),
+    kv,
+    aws,
+    now: () => Date.now(),
+    tasks: new BackgroundTasks(),
+    instanceId: "bench",
   };
 }
 

@@ -63,7 +63,7 @@ function textBlock(chars: number): string {
  * Writes `lines` chat requests of about `lineBytes` each to `path`.
  * @returns the file size in bytes
  */
-export async function generateJsonl(
+async function generateJsonl(
   path: string,
   lines: number,
   lineBytes: number,
@@ -231,7 +231,7 @@ async function storedBytes(endpoint: string, fileId: string): Promise<number> {
 }
 
 /** Uploads the file to a fresh Batchgate child and measures time and memory. */
-export async function ingestThroughBatchgate(
+async function ingestThroughBatchgate(
   ctx: BenchContext,
   path: string,
   label: string,

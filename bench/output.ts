@@ -10,7 +10,6 @@ import { parseArgs } from "node:util";
 import { Upload } from "@aws-sdk/lib-storage";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { AwsClients } from "../src/aws/clients.ts";
-import { loadConfig } from "../src/config/load.ts";
 import { translatorFor } from "../src/bedrock/translators.ts";
 import { finalizeBatch } from "../src/batches/finalize.ts";
 import { recordIdOf } from "../src/ingest/ingest_jsonl.ts";
@@ -18,11 +17,11 @@ import { ObjectStore, PART_SIZE } from "../src/storage/object_store.ts";
 import { JsonlWriter } from "../src/storage/jsonl_writer.ts";
 import { createBatchRecord, updateBatch } from "../src/store/batches.ts";
 import { createFile } from "../src/store/files.ts";
-import { BackgroundTasks } from "../src/worker/tasks.ts";
 import { say, setLogLevel } from "../src/log.ts";
 import {
   benchBatchRecord,
   type BenchContext,
+  benchDeps,
   benchFileRecord,
   BUCKET,
   fmtMiB,
@@ -145,14 +144,7 @@ async function writeBedrockOutput(
 async function childFinalize(config: string, kvPath: string, batchId: string) {
   const kv = await Deno.openKv(kvPath);
   const aws = new AwsClients();
-  const deps = {
-    config: await loadConfig(config),
-    kv,
-    aws,
-    now: () => Date.now(),
-    tasks: new BackgroundTasks(),
-    instanceId: "bench",
-  };
+  const deps = await benchDeps(config, kv, aws);
   const started = performance.now();
   const batch = await finalizeBatch(deps, batchId);
   const ms = performance.now() - started;

@@ -10,15 +10,13 @@ import { BedrockClient, ListModelInvocationJobsCommand } from "@aws-sdk/client-b
 import { startEmulator } from "../src/emulator/server.ts";
 import type { RecordedRequest } from "../src/emulator/app.ts";
 import { AwsClients } from "../src/aws/clients.ts";
-import { loadConfig } from "../src/config/load.ts";
 import { createApp } from "../src/api/app.ts";
-import type { AppDeps } from "../src/api/context.ts";
-import { BackgroundTasks } from "../src/worker/tasks.ts";
 import { Poller } from "../src/worker/poller.ts";
 import { getBatchEntry } from "../src/store/batches.ts";
 import { ObjectStore } from "../src/storage/object_store.ts";
 import {
   type BenchContext,
+  benchDeps,
   BUCKET,
   loopbackTarget,
   MASTER_KEY,
@@ -84,14 +82,7 @@ export async function benchPolling(ctx: BenchContext): Promise<Row[]> {
     const config = await writeConfig(ctx.dir, ctx.s3rver.endpoint, emulator.url, {
       pollSeconds: intervalS,
     });
-    const deps: AppDeps = {
-      config: await loadConfig(config),
-      kv,
-      aws,
-      now: () => Date.now(),
-      tasks: new BackgroundTasks(),
-      instanceId: "bench",
-    };
+    const deps = await benchDeps(config, kv, aws);
     const app = createApp(deps);
     const auth = { authorization: `Bearer ${MASTER_KEY}` };
     const form = new FormData();

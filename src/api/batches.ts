@@ -4,7 +4,7 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../auth/require_key.ts";
+import { authenticate } from "../auth/authenticate.ts";
 import type { Principal } from "../auth/principal.ts";
 import { createBatch, CreateBatchBody, isDryRun, planBatch, toDryRun } from "../batches/create.ts";
 import { cancelBatch, listBatches, retrieveBatch } from "../batches/batches.ts";

@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../auth/require_key.ts";
+import { authenticate } from "../auth/authenticate.ts";
 import { uploadFile } from "../files/upload.ts";
 import { deleteFile, fileContent, getFileFor, listFiles, toOpenAIFile } from "../files/files.ts";
 import type { AppEnv } from "./context.ts";

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { DurationText } from "../auth/duration.ts";
 import { abbreviateKey, hashKey, newRawKey } from "../auth/hash.ts";
-import { authenticate } from "../auth/require_key.ts";
+import { authenticate } from "../auth/authenticate.ts";
 import { ApiError, badRequest, notFound } from "../errors.ts";
 import { log } from "../log.ts";
 import {

@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { canUseModel, type Principal } from "../auth/principal.ts";
-import { authenticate } from "../auth/require_key.ts";
+import { authenticate } from "../auth/authenticate.ts";
 import type { Config, Deployment } from "../config/load.ts";
 import type { ModelInfo } from "../config/schema.ts";
 import type { AppEnv } from "./context.ts";

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../auth/require_key.ts";
+import { authenticate } from "../auth/authenticate.ts";
 import { listSpendLogs, type SpendLogEntry } from "../store/spend_logs.ts";
 import type { AppEnv } from "./context.ts";
 import { keyHashOf } from "./keys.ts";

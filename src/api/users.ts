@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../auth/require_key.ts";
+import { authenticate } from "../auth/authenticate.ts";
 import { notFound } from "../errors.ts";
 import { log } from "../log.ts";
 import { getTeam, getUser, listKeys, type UserRecord } from "../store/api_keys.ts";

@@ -2,7 +2,7 @@
  * An in-process cache of virtual keys (with their team), so an authenticated
  * request costs no KV read. Entries are dropped when the auth epoch moves
  * (see `store/auth_epoch.ts`): at once for changes made in this process, and
- * within `checkEveryMs` for changes made by other instances, which costs one
+ * within a second for changes made by other instances, which costs one
  * KV read per interval, not per request.
  * @module
  */
@@ -15,19 +15,14 @@ export interface ResolvedKey {
   team: TeamRecord | null;
 }
 
-/** Options of {@linkcode KeyCache}. */
-export interface KeyCacheOptions {
-  /** How often to compare the KV auth epoch, in ms (default 1000). */
-  checkEveryMs?: number;
-  /** Entries kept before the cache starts over (default 5,000). */
-  maxEntries?: number;
-}
+/** How often to compare the KV auth epoch, in ms. */
+const EPOCH_CHECK_MS = 1000;
+/** Entries kept before the cache starts over. */
+const MAX_ENTRIES = 5_000;
 
 /** Resolves key hashes through KV, remembering the answers until auth changes. */
 export class KeyCache {
   readonly #kv: Deno.Kv;
-  readonly #checkEveryMs: number;
-  readonly #maxEntries: number;
   readonly #entries = new Map<string, ResolvedKey>();
   /** Raised on every drop, so a lookup that raced a change does not store stale data. */
   #generation = 0;
@@ -36,10 +31,8 @@ export class KeyCache {
   #checking: Promise<void> | undefined;
 
   /** @param kv the KV whose keys this caches */
-  constructor(kv: Deno.Kv, options: KeyCacheOptions = {}) {
+  constructor(kv: Deno.Kv) {
     this.#kv = kv;
-    this.#checkEveryMs = options.checkEveryMs ?? 1000;
-    this.#maxEntries = options.maxEntries ?? 5_000;
     onAuthChange(kv, () => this.clear());
   }
 
@@ -48,13 +41,13 @@ export class KeyCache {
    * not cached or the epoch is due for a check (then call `lookup`).
    */
   peek(hash: string): ResolvedKey | undefined {
-    if (performance.now() - this.#checkedAt >= this.#checkEveryMs) return undefined;
+    if (performance.now() - this.#checkedAt >= EPOCH_CHECK_MS) return undefined;
     return this.#entries.get(hash);
   }
 
   /** The key with this hash and its team, or null for an unknown hash. */
   async lookup(hash: string): Promise<ResolvedKey | null> {
-    if (performance.now() - this.#checkedAt >= this.#checkEveryMs) await this.#checkEpoch();
+    if (performance.now() - this.#checkedAt >= EPOCH_CHECK_MS) await this.#checkEpoch();
     const cached = this.#entries.get(hash);
     if (cached) return cached;
     const generation = this.#generation;
@@ -63,7 +56,7 @@ export class KeyCache {
     if (!key) return null;
     const resolved = { key, team: key.teamId ? await getTeam(this.#kv, key.teamId) : null };
     if (generation === this.#generation) {
-      if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
+      if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
       this.#entries.set(hash, resolved);
     }
     return resolved;

@@ -23,7 +23,7 @@ import { crashPoint } from "./crash_point.ts";
 import { batchPriceFor, costOf } from "../pricing/prices.ts";
 import { addSpendOps } from "../store/spend.ts";
 import { spendLogOps } from "../store/spend_logs.ts";
-import { MASTER_OWNER } from "../auth/require_key.ts";
+import { MASTER_OWNER } from "../auth/authenticate.ts";
 
 const UNPROCESSED_ERRORS = {
   expired: {

@@ -60,9 +60,7 @@ export class Poller {
           // cycle takes to get to its batch. So cycles start one interval apart minus the last
           // cycle's length (never faster than twice an interval): a finished job is seen within
           // one interval, however long a cycle over many batches takes.
-          const took = performance.now() - started;
-          const period = Math.max(this.#intervalMs / 2, this.#intervalMs - took);
-          this.#schedule(Math.max(0, period - took));
+          this.#schedule(nextCycleDelayMs(this.#intervalMs, performance.now() - started));
         });
     }, delayMs);
   }
@@ -139,8 +137,18 @@ export class Poller {
   }
 }
 
+/**
+ * How long after a cycle that took `tookMs` the next one starts: cycles start
+ * one interval apart less the last cycle's length, never faster than twice
+ * an interval.
+ */
+export function nextCycleDelayMs(intervalMs: number, tookMs: number): number {
+  const period = Math.max(intervalMs / 2, intervalMs - tookMs);
+  return Math.max(0, period - tookMs);
+}
+
 /** Whether a batch has news to act on: a job whose state moved, or work of its own. */
-function needsAction(batch: BatchRecord, known: ReadonlyMap<string, JobInfo>): boolean {
+export function needsAction(batch: BatchRecord, known: ReadonlyMap<string, JobInfo>): boolean {
   if (batch.status !== "in_progress" || batch.cancelRequested) return true;
   return batch.jobs.some((job) => {
     const info = job.jobArn ? known.get(job.jobArn) : undefined;
