@@ -409,6 +409,23 @@ export async function benchDeps(
   };
 }
 
+/**
+ * Pseudo-random text of at least `chars` characters: words drawn from `words`
+ * by a linear congruential generator started at `seed` (the same text every run).
+ */
+export function pseudoText(words: readonly string[], seed: number, chars: number): string {
+  const out: string[] = [];
+  let length = 0;
+  let x = seed;
+  while (length < chars) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const word = words[x % words.length]!;
+    out.push(word);
+    length += word.length + 1;
+  }
+  return out.join(" ");
+}
+
 /** The team of the prefilled keys. */
 export const BENCH_TEAM = "bench-team";
 

@@ -25,6 +25,7 @@ import {
   MODEL_ID,
   pidsWith,
   progress,
+  pseudoText,
   type Row,
   RssSampler,
   startBatchgateChild,
@@ -45,20 +46,6 @@ const WORDS = ("the of and to in is that for it as with was on be by this are or
   "naïve café “quoted” tab\there line\nbreak emoji 🚀 json {braces} [brackets] back\\slash")
   .split(" ");
 
-/** A pseudo-random text block that line contents are cut from. */
-function textBlock(chars: number): string {
-  let seed = 42;
-  const parts: string[] = [];
-  let length = 0;
-  while (length < chars) {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    const word = WORDS[seed % WORDS.length]!;
-    parts.push(word);
-    length += word.length + 1;
-  }
-  return parts.join(" ");
-}
-
 /**
  * Writes `lines` chat requests of about `lineBytes` each to `path`.
  * @returns the file size in bytes
@@ -68,7 +55,8 @@ async function generateJsonl(
   lines: number,
   lineBytes: number,
 ): Promise<number> {
-  const block = textBlock(64 * 1024);
+  // A pseudo-random text block that line contents are cut from.
+  const block = pseudoText(WORDS, 42, 64 * 1024);
   const userChars = Math.max(100, Math.floor(lineBytes * 0.7));
   const otherChars = Math.max(50, Math.floor(lineBytes * 0.08));
   const slice = (i: number, n: number) => {

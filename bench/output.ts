@@ -32,6 +32,7 @@ import {
   memoryOf,
   MODEL_ID,
   progress,
+  pseudoText,
   type Row,
   runJsonChild,
   writeConfig,
@@ -47,19 +48,18 @@ interface ChildResult {
 }
 
 /** Pseudo-random prose of `chars` characters, different per `seed`. */
-function prose(seed: number, chars: number): string {
-  const words = ["model", "batch", "token", "the", "answer", "is", "because", "Bedrock", "résumé"];
-  const out: string[] = [];
-  let length = 0;
-  let x = seed + 1;
-  while (length < chars) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    const w = words[x % words.length]!;
-    out.push(w);
-    length += w.length + 1;
-  }
-  return out.join(" ");
-}
+const PROSE_WORDS = [
+  "model",
+  "batch",
+  "token",
+  "the",
+  "answer",
+  "is",
+  "because",
+  "Bedrock",
+  "résumé",
+];
+const prose = (seed: number, chars: number) => pseudoText(PROSE_WORDS, seed + 1, chars);
 
 /** Writes the `.out` object (shuffled), the manifest and the record map; returns the `.out` size. */
 async function writeBedrockOutput(
