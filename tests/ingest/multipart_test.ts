@@ -6,43 +6,68 @@ import {
   readField,
 } from "../../src/ingest/multipart.ts";
 
+/**
+ * The form as a stream of tiny chunks, to exercise boundaries split across
+ * chunks. A byte stream (what a server's request body is) is read through a
+ * BYOB reader into large chunks, a plain stream chunk by chunk.
+ */
 async function bodyOf(
   form: FormData,
+  kind: "plain" | "bytes" = "plain",
 ): Promise<{ stream: ReadableStream<Uint8Array>; type: string }> {
   const req = new Request("http://x/", { method: "POST", body: form });
   const bytes = new Uint8Array(await req.arrayBuffer());
-  // Re-chunk into tiny pieces to exercise boundaries split across chunks.
   let offset = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(ctl) {
-      if (offset >= bytes.length) return ctl.close();
-      const size = 1 + (offset % 7);
-      ctl.enqueue(bytes.slice(offset, offset + size));
-      offset += size;
-    },
-  });
+  const next = () => {
+    const size = 1 + (offset % 7);
+    const chunk = bytes.slice(offset, offset + size);
+    offset += size;
+    return chunk;
+  };
+  const stream = kind === "plain"
+    ? new ReadableStream<Uint8Array>({
+      pull(ctl) {
+        if (offset >= bytes.length) return ctl.close();
+        ctl.enqueue(next());
+      },
+    })
+    : new ReadableStream({
+      type: "bytes",
+      pull(ctl) {
+        if (offset >= bytes.length) {
+          ctl.close();
+          ctl.byobRequest?.respond(0);
+          return;
+        }
+        ctl.enqueue(next());
+      },
+    });
   return { stream, type: req.headers.get("content-type")! };
 }
 
-Deno.test("parseMultipart() streams fields and files split across tiny chunks", async () => {
-  const form = new FormData();
-  form.append("purpose", "batch");
-  const content = "line one\r\n--not-a-boundary\nline two\r\n" + "x".repeat(5000);
-  form.append("file", new Blob([content]), "in.jsonl");
-  form.append("extra_body", '{"target_model_names":"m"}');
-  const { stream, type } = await bodyOf(form);
-  const boundary = boundaryOf(type)!;
-  const seen: Record<string, string> = {};
-  for await (const part of parseMultipart(stream, boundary)) {
-    if (part.name === "file") assert.equal(part.filename, "in.jsonl");
-    seen[part.name] = await new Response(part.body).text();
-  }
-  assert.deepEqual(seen, {
-    purpose: "batch",
-    file: content,
-    extra_body: '{"target_model_names":"m"}',
+for (const kind of ["plain", "bytes"] as const) {
+  Deno.test(`parseMultipart() streams fields and files split across tiny chunks (${kind} stream)`, async () => {
+    const form = new FormData();
+    form.append("purpose", "batch");
+    // Longer than one 256 KiB read chunk, so parts and delimiters straddle chunks.
+    const content = "line one\r\n--not-a-boundary\nline two\r\n" +
+      "x".repeat(300_000) + "\r\n-";
+    form.append("file", new Blob([content]), "in.jsonl");
+    form.append("extra_body", '{"target_model_names":"m"}');
+    const { stream, type } = await bodyOf(form, kind);
+    const boundary = boundaryOf(type)!;
+    const seen: Record<string, string> = {};
+    for await (const part of parseMultipart(stream, boundary)) {
+      if (part.name === "file") assert.equal(part.filename, "in.jsonl");
+      seen[part.name] = await new Response(part.body).text();
+    }
+    assert.deepEqual(seen, {
+      purpose: "batch",
+      file: content,
+      extra_body: '{"target_model_names":"m"}',
+    });
   });
-});
+}
 
 Deno.test("parseMultipart() skips parts the consumer does not read", async () => {
   const form = new FormData();
