@@ -6,6 +6,7 @@
 import { BedrockClient } from "@aws-sdk/client-bedrock";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { AwsTarget } from "../config/load.ts";
+import { S3Transport } from "./s3_transport.ts";
 
 /** Builds and caches S3 and Bedrock clients. */
 export class AwsClients {
@@ -15,7 +16,8 @@ export class AwsClients {
   /**
    * The S3 client for a target. An explicit endpoint implies path-style
    * addressing; checksums only when required, because some S3-compatible
-   * servers store aws-chunked framing inside the object otherwise.
+   * servers store aws-chunked framing inside the object otherwise. Object
+   * reads go over `fetch` ({@linkcode S3Transport}).
    */
   s3(target: AwsTarget): S3Client {
     const id = JSON.stringify(target);
@@ -28,6 +30,7 @@ export class AwsClients {
         ...(target.profile ? { profile: target.profile } : {}),
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
+        requestHandler: new S3Transport(),
       });
       this.#s3.set(id, client);
     }

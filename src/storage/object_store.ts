@@ -115,10 +115,12 @@ export class ObjectStore {
   async read(loc: S3Location): Promise<ReadableStream<Uint8Array> | null> {
     try {
       const res = await this.#s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
-      if (!res.Body) return null;
-      return res.Body instanceof Readable
-        ? pullStream(res.Body)
-        : res.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+      const body: unknown = res.Body;
+      if (!body) return null;
+      // Our clients read over fetch (S3Transport): the body is a web byte stream already.
+      if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>;
+      if (body instanceof Readable) return pullStream(body);
+      throw new Error(`Unexpected S3 body for ${s3Uri(loc)}`);
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") {
         return null;
@@ -164,7 +166,8 @@ export class ObjectStore {
 }
 
 /**
- * A web stream that reads a Node stream one chunk per pull. The SDK's
+ * A web stream that reads a Node stream one chunk per pull, for an S3 client
+ * on the SDK's default `node:http` transport. The SDK's
  * `transformToWebStream()` uses `Readable.toWeb()`, whose queue counts
  * chunks, not bytes: it reads a whole object ahead into memory whenever the
  * consumer is slower than S3.

@@ -1,0 +1,42 @@
+import assert from "assert";
+import { startS3rver } from "../../src/demo/s3rver.ts";
+import { AwsClients } from "../../src/aws/clients.ts";
+import { ObjectStore } from "../../src/storage/object_store.ts";
+
+Deno.test("ObjectStore reads objects as fetch byte streams and writes, lists and deletes over node:http", async () => {
+  const dir = await Deno.makeTempDir();
+  const s3rver = await startS3rver({ dir: `${dir}/s3`, buckets: ["test"] });
+  const aws = new AwsClients();
+  try {
+    const store = new ObjectStore(aws.s3({
+      region: "us-east-1",
+      endpoint: s3rver.endpoint,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    }));
+    const text = "é".repeat(300_000) + "\n";
+    await store.put({ bucket: "test", key: "a.txt" }, text, "text/plain");
+    const stream = await store.read({ bucket: "test", key: "a.txt" });
+    assert.ok(stream);
+    // A BYOB reader exists only on a byte stream: a fetch body, not a wrapped node:http one.
+    const reader = stream.getReader({ mode: "byob" });
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let buffer = new ArrayBuffer(16 * 1024);
+    while (true) {
+      const { value, done } = await reader.read(new Uint8Array(buffer));
+      if (done) break;
+      chunks.push(value.slice());
+      buffer = value.buffer as ArrayBuffer;
+    }
+    assert.equal(new TextDecoder().decode(await new Blob(chunks).bytes()), text);
+    assert.equal(await store.read({ bucket: "test", key: "missing.txt" }), null);
+    assert.equal(await store.readText({ bucket: "test", key: "a.txt" }), text);
+    const listed = await Array.fromAsync(store.list("test", ""));
+    assert.deepEqual(listed, [{ key: "a.txt", size: new TextEncoder().encode(text).length }]);
+    await store.delete("test", ["a.txt", "missing.txt"]);
+    assert.deepEqual(await Array.fromAsync(store.list("test", "")), []);
+  } finally {
+    aws.destroy();
+    await s3rver.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
