@@ -157,6 +157,12 @@ export async function* parseMultipart(
     // Preamble: up to the first boundary.
     let at: number;
     while ((at = indexOfBytes(reader.buf, dashBoundary)) === -1) {
+      // A preamble is legal but clients send none: never buffer a body that has no boundary.
+      if (reader.buf.length > MAX_HEADER_BYTES) {
+        throw new MultipartError(
+          `Cannot parse multipart body: no boundary in the first ${MAX_HEADER_BYTES} bytes`,
+        );
+      }
       if (!(await reader.fill())) {
         throw new MultipartError("Cannot parse multipart body: no boundary");
       }

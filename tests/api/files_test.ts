@@ -51,6 +51,20 @@ Deno.test("POST /v1/files refuses a body that is not multipart and a wrong purpo
     assert.equal(json.status, 400);
     assert.equal(errorOf(await json.json()).code, "invalid_content_type");
 
+    // A multipart body without its boundary is refused before much of it is read.
+    const noBoundary = await t.app.request("/v1/files", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${MASTER_KEY}`,
+        "content-type": "multipart/form-data; boundary=xyz",
+      },
+      body: "x".repeat(200_000),
+    });
+    assert.equal(noBoundary.status, 400);
+    const multipartError = errorOf(await noBoundary.json());
+    assert.equal(multipartError.code, "invalid_multipart");
+    assert.match(String(multipartError.message), /no boundary in the first 16384 bytes/);
+
     const form = new FormData();
     form.append("purpose", "fine-tune");
     form.append("file", new Blob(["{}\n"]), "in.jsonl");

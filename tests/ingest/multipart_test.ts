@@ -82,6 +82,25 @@ Deno.test("parseMultipart() skips parts the consumer does not read", async () =>
   assert.deepEqual(names, ["ignored", "purpose"]);
 });
 
+Deno.test("parseMultipart() stops reading a body without a boundary early", async () => {
+  let served = 0;
+  const stream = new ReadableStream({
+    type: "bytes",
+    pull(ctl) {
+      served += 64 * 1024;
+      ctl.enqueue(new Uint8Array(64 * 1024).fill(120));
+    },
+  });
+  await assert.rejects(
+    async () => {
+      for await (const _ of parseMultipart(stream, "b")) { /* no part */ }
+    },
+    (error: Error) =>
+      error instanceof MultipartError && /no boundary in the first/.test(error.message),
+  );
+  assert.ok(served < 2 * 1024 * 1024, `read ${served} bytes`);
+});
+
 Deno.test("parseMultipart() rejects a truncated body", async () => {
   const text = '--b\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc';
   const stream = new Blob([text]).stream();
