@@ -57,6 +57,12 @@ export function authenticate(
   return keys.lookup(hash).then((resolved) => virtualKeyPrincipal(resolved, now(), adminOnly));
 }
 
+/**
+ * Principals of cached keys. A `ResolvedKey` never changes (the cache drops
+ * it instead), so its principal is built once, not per request.
+ */
+const principals = new WeakMap<ResolvedKey, Principal>();
+
 /** The principal of a stored virtual key, after checking it may be used now. */
 function virtualKeyPrincipal(
   resolved: ResolvedKey | null,
@@ -64,7 +70,7 @@ function virtualKeyPrincipal(
   adminOnly: boolean,
 ): Principal {
   if (!resolved) throw new ApiError(401, "Invalid API key", { code: "invalid_api_key" });
-  const { key, team } = resolved;
+  const { key } = resolved;
   if (key.deletedAt !== null) {
     throw new ApiError(401, `API key ${key.keyName} was deleted`, { code: "invalid_api_key" });
   }
@@ -80,6 +86,12 @@ function virtualKeyPrincipal(
       code: "admin_only",
     });
   }
+  let principal = principals.get(resolved);
+  if (!principal) principals.set(resolved, principal = principalOf(resolved));
+  return principal;
+}
+
+function principalOf({ key, team }: ResolvedKey): Principal {
   const principal: Principal = {
     isAdmin: false,
     ownerId: key.hash,
@@ -88,7 +100,7 @@ function virtualKeyPrincipal(
   if (key.keyAlias) principal.keyAlias = key.keyAlias;
   if (key.userId) principal.userId = key.userId;
   if (key.teamId) principal.teamId = key.teamId;
-  return principal;
+  return Object.freeze(principal);
 }
 
 function adminPrincipal(): Principal {

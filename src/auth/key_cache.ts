@@ -41,13 +41,13 @@ export class KeyCache {
    * not cached or the epoch is due for a check (then call `lookup`).
    */
   peek(hash: string): ResolvedKey | undefined {
-    if (performance.now() - this.#checkedAt >= EPOCH_CHECK_MS) return undefined;
+    if (this.#epochDue()) return undefined;
     return this.#entries.get(hash);
   }
 
   /** The key with this hash and its team, or null for an unknown hash. */
   async lookup(hash: string): Promise<ResolvedKey | null> {
-    if (performance.now() - this.#checkedAt >= EPOCH_CHECK_MS) await this.#checkEpoch();
+    if (this.#epochDue()) await this.#checkEpoch();
     const cached = this.#entries.get(hash);
     if (cached) return cached;
     const generation = this.#generation;
@@ -68,6 +68,16 @@ export class KeyCache {
     this.#generation++;
   }
 
+  /**
+   * Whether the epoch should be compared again. `Date.now()` rather than
+   * `performance.now()`, which is a runtime call and runs on every request;
+   * a clock set back counts as due.
+   */
+  #epochDue(): boolean {
+    const elapsed = Date.now() - this.#checkedAt;
+    return elapsed >= EPOCH_CHECK_MS || elapsed < 0;
+  }
+
   #checkEpoch(): Promise<void> {
     this.#checking ??= (async () => {
       try {
@@ -76,7 +86,7 @@ export class KeyCache {
           this.clear();
           this.#epoch = epoch;
         }
-        this.#checkedAt = performance.now();
+        this.#checkedAt = Date.now();
       } finally {
         this.#checking = undefined;
       }

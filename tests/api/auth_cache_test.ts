@@ -49,6 +49,23 @@ Deno.test("a deleted key is refused at once by its instance and within a second 
   });
 });
 
+Deno.test("a clock set back does not keep a deleted key alive on another instance", async () => {
+  await withTwoInstances(async (a, b) => {
+    const { key } = await a.generateKey();
+    assert.equal((await modelIds(b, key)).status, 200); // b now has the key cached
+    const deleted = await a.json("POST", "/key/delete", { key: MASTER_KEY, body: { keys: [key] } });
+    assert.equal(deleted.status, 200);
+    const realNow = Date.now;
+    // The wall clock jumps an hour back (NTP, a VM restored): b must still compare the epoch.
+    Date.now = () => realNow() - 3_600_000;
+    try {
+      assert.equal((await modelIds(b, key)).status, 401);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+});
+
 Deno.test("key and team model changes reach requests without a restart", async () => {
   await withTwoInstances(async (a, b) => {
     const team = await a.json("POST", "/team/new", {
