@@ -11,6 +11,7 @@ import type { AppDeps } from "../src/api/context.ts";
 import type { AwsClients } from "../src/aws/clients.ts";
 import { BackgroundTasks } from "../src/worker/tasks.ts";
 import type { BatchRecord, JobRecord } from "../src/store/batches.ts";
+import { newBatchRecord, newJobRecord } from "../src/batches/new_record.ts";
 import type { FileRecord } from "../src/store/files.ts";
 import { abbreviateKey, hashKey } from "../src/auth/hash.ts";
 import { createKey } from "../src/store/api_keys.ts";
@@ -341,56 +342,29 @@ export function benchBatchRecord(
   job: Partial<JobRecord>,
 ): BatchRecord {
   const now = Date.now();
-  const s = Math.floor(now / 1000);
-  return {
+  const jobName = `batchgate-${id}-0`;
+  return newBatchRecord({
     id,
-    ownerId: file.ownerId,
-    teamId: null,
-    userId: null,
-    keyAlias: null,
+    owner: { ownerId: file.ownerId, teamId: null, userId: null, keyAlias: null },
     inputFileId: file.id,
     endpoint: "/v1/chat/completions",
     completionWindow: "24h",
     metadata: null,
-    modelGroup: MODEL_GROUP,
     location: file.location,
     records: file.input!.records,
-    status: "validating",
-    createdAt: s,
-    expiresAt: s + 24 * 3600,
-    inProgressAt: null,
-    finalizingAt: null,
-    completedAt: null,
-    failedAt: null,
-    expiredAt: null,
-    cancellingAt: null,
-    cancelledAt: null,
-    errors: null,
-    requestCounts: { total: file.input!.records, completed: 0, failed: 0 },
-    usage: null,
-    cost: null,
-    outputFileId: null,
-    errorFileId: null,
+    nowMs: now,
     plannedOutputFileId: `${file.id}-out`,
     plannedErrorFileId: `${file.id}-err`,
     jobs: [{
-      jobName: `batchgate-${id}-0`,
-      clientRequestToken: `batchgate-${id}-0`,
-      jobArn: null,
-      status: null,
-      message: null,
-      inputS3Uri: `s3://${BUCKET}/${file.input!.bedrockKey}`,
-      outputS3Uri: `s3://${BUCKET}/batches/${id}/bedrock-output/`,
+      ...newJobRecord(
+        jobName,
+        `s3://${BUCKET}/${file.input!.bedrockKey}`,
+        `s3://${BUCKET}/batches/${id}/bedrock-output/`,
+      ),
       submitTime: now,
-      endTime: null,
-      counts: null,
-      stopRequested: false,
-      createError: null,
       ...job,
     }],
-    cancelRequested: false,
-    refreshedAtMs: now,
-  };
+  });
 }
 
 /** The app dependencies of an in-process benchmark over a config file. */

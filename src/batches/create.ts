@@ -24,6 +24,7 @@ import { batchPriceFor, costOf } from "../pricing/prices.ts";
 import { deploymentAt } from "../files/deployments.ts";
 import { s3Uri } from "../storage/object_store.ts";
 import { jobNameOf } from "./bedrock_jobs.ts";
+import { newBatchRecord, newJobRecord } from "./new_record.ts";
 import { leaseOptions, submitPendingJobs } from "./refresh.ts";
 
 /** The body of `POST /v1/batches`. */
@@ -148,57 +149,32 @@ export async function createBatch(
   const now = deps.now();
   const id = newId("batch_", now);
   const jobName = jobNameOf(id, 0);
-  const batch: BatchRecord = {
+  const batch = newBatchRecord({
     id,
-    ownerId: principal.ownerId,
-    teamId: principal.teamId ?? null,
-    userId: principal.userId ?? null,
-    keyAlias: principal.keyAlias ?? null,
+    owner: {
+      ownerId: principal.ownerId,
+      teamId: principal.teamId ?? null,
+      userId: principal.userId ?? null,
+      keyAlias: principal.keyAlias ?? null,
+    },
     inputFileId: file.id,
     endpoint: body.endpoint,
     completionWindow: body.completion_window,
     metadata: body.metadata ?? null,
-    modelGroup: file.location.modelGroup,
     location: file.location,
     records: input.records,
-    status: "validating",
-    createdAt: Math.floor(now / 1000),
-    expiresAt: Math.floor(now / 1000) + 24 * 3600,
-    inProgressAt: null,
-    finalizingAt: null,
-    completedAt: null,
-    failedAt: null,
-    expiredAt: null,
-    cancellingAt: null,
-    cancelledAt: null,
-    errors: null,
-    requestCounts: { total: input.records, completed: 0, failed: 0 },
-    usage: null,
-    cost: null,
-    outputFileId: null,
-    errorFileId: null,
+    nowMs: now,
     plannedOutputFileId: newId("file-", now),
     plannedErrorFileId: newId("file-", now),
-    jobs: [{
+    jobs: [newJobRecord(
       jobName,
-      clientRequestToken: jobName,
-      jobArn: null,
-      status: null,
-      message: null,
-      inputS3Uri: s3Uri({ bucket: file.location.bucket, key: input.bedrockKey }),
-      outputS3Uri: s3Uri({
+      s3Uri({ bucket: file.location.bucket, key: input.bedrockKey }),
+      s3Uri({
         bucket: deployment.s3.outputBucket,
         key: `${deployment.s3.prefix}batches/${id}/bedrock-output/`,
       }),
-      submitTime: null,
-      endTime: null,
-      counts: null,
-      stopRequested: false,
-      createError: null,
-    }],
-    cancelRequested: false,
-    refreshedAtMs: now,
-  };
+    )],
+  });
   if (!(await createBatchRecord(deps.kv, batch))) {
     throw new ApiError(404, `No file found with id '${body.input_file_id}'`, {
       param: "input_file_id",
