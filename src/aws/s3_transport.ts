@@ -23,9 +23,15 @@ export class S3Transport {
 
   /** Sends one request. */
   handle(request: Request, options?: Options): ReturnType<FetchHttpHandler["handle"]> {
-    return request.method === "GET"
-      ? this.#fetch.handle(request, options)
-      : this.#node.handle(request, options) as ReturnType<FetchHttpHandler["handle"]>;
+    if (request.method !== "GET") {
+      return this.#node.handle(request, options) as ReturnType<FetchHttpHandler["handle"]>;
+    }
+    return this.#fetch.handle(request, options).catch((error: unknown) => {
+      // Deno's fetch reports a refused or dropped connection as a bare TypeError, which the
+      // SDK does not retry (node:http's ECONNRESET it does): mark it retryable, its own way.
+      if (error instanceof TypeError) Object.assign(error, { $retryable: {} });
+      throw error;
+    });
   }
 
   /** Configuration of the `node:http` side, which most requests use. */

@@ -40,3 +40,38 @@ Deno.test("ObjectStore reads objects as fetch byte streams and writes, lists and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("ObjectStore retries a read whose connection drops before the response, as over node:http", async () => {
+  let connections = 0;
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    for await (const conn of listener) {
+      connections++;
+      if (connections === 1) {
+        conn.close();
+        continue;
+      }
+      await conn.read(new Uint8Array(64 * 1024));
+      await conn.write(
+        new TextEncoder().encode(
+          "HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nhello",
+        ),
+      );
+      conn.close();
+    }
+  })();
+  const aws = new AwsClients();
+  try {
+    const store = new ObjectStore(aws.s3({
+      region: "us-east-1",
+      endpoint: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    }));
+    assert.equal(await store.readText({ bucket: "test", key: "a.txt" }), "hello");
+    assert.equal(connections, 2);
+  } finally {
+    aws.destroy();
+    listener.close();
+    await serving.catch(() => {});
+  }
+});
