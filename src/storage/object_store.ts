@@ -13,7 +13,6 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { Readable } from "node:stream";
 import { MultipartUpload } from "./multipart_upload.ts";
 
 /** Where an object lives. */
@@ -117,10 +116,9 @@ export class ObjectStore {
       const res = await this.#s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
       const body: unknown = res.Body;
       if (!body) return null;
-      // Our clients read over fetch (S3Transport): the body is a web byte stream already.
+      // Clients from AwsClients read over fetch (S3Transport): the body is a web byte stream.
       if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>;
-      if (body instanceof Readable) return pullStream(body);
-      throw new Error(`Unexpected S3 body for ${s3Uri(loc)}`);
+      throw new Error(`Cannot read ${s3Uri(loc)}: the S3 client does not read over fetch`);
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") {
         return null;
@@ -163,30 +161,4 @@ export class ObjectStore {
       );
     }
   }
-}
-
-/**
- * A web stream that reads a Node stream one chunk per pull, for an S3 client
- * on the SDK's default `node:http` transport. The SDK's
- * `transformToWebStream()` uses `Readable.toWeb()`, whose queue counts
- * chunks, not bytes: it reads a whole object ahead into memory whenever the
- * consumer is slower than S3.
- */
-function pullStream(body: Readable): ReadableStream<Uint8Array> {
-  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    async cancel(reason) {
-      body.destroy(reason instanceof Error ? reason : undefined);
-      await chunks.return?.();
-    },
-  }, { highWaterMark: 0 });
 }
