@@ -4,7 +4,7 @@
  * small timing and formatting tools.
  * @module
  */
-import { readBatchgateUrl, spawnListening } from "../src/demo/spawn_listening.ts";
+import { readBatchgateUrl, spawnListening, stopChild } from "../src/demo/spawn_listening.ts";
 import { type RunningS3rver, startS3rver } from "../src/demo/s3rver.ts";
 import { type AwsTarget, loadConfig } from "../src/config/load.ts";
 import type { AppDeps } from "../src/api/context.ts";
@@ -216,12 +216,7 @@ export async function startBatchgateChild(
     pid: child.pid,
     listenMs,
     tail,
-    async stop() {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* exited already */ }
-      await child.status;
-    },
+    stop: () => stopChild(child),
   };
 }
 

@@ -39,15 +39,15 @@ export async function spawnListening(
     while (!(await reader.read()).done) { /* drain */ }
   })().catch(() => {});
   const { port } = JSON.parse(buffered.split("\n")[0]!) as { port: number };
-  return {
-    port,
-    async stop() {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-      await child.status;
-    },
-  };
+  return { port, stop: () => stopChild(child) };
+}
+
+/** Sends SIGTERM to a child (if it still runs) and waits for its exit. */
+export async function stopChild(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch { /* already gone */ }
+  await child.status;
 }
 
 /** What {@linkcode readBatchgateUrl} learned from a Batchgate child's log. */
