@@ -17,7 +17,10 @@ export class AwsClients {
    * The S3 client for a target. An explicit endpoint implies path-style
    * addressing; checksums only when required, because some S3-compatible
    * servers store aws-chunked framing inside the object otherwise. Object
-   * reads go over `fetch` ({@linkcode S3Transport}).
+   * reads go over `fetch` ({@linkcode S3Transport}). Bodies go out without
+   * `Expect: 100-continue`: every body is one we built and hold in memory (at
+   * most one 8 MiB part), and waiting a round trip for "100 Continue" before each part
+   * held ingest back by 15% (bench/RESULTS.md).
    */
   s3(target: AwsTarget): S3Client {
     const id = JSON.stringify(target);
@@ -31,6 +34,7 @@ export class AwsClients {
         requestChecksumCalculation: "WHEN_REQUIRED",
         responseChecksumValidation: "WHEN_REQUIRED",
         requestHandler: new S3Transport(),
+        expectContinueHeader: false,
       });
       this.#s3.set(id, client);
     }

@@ -75,3 +75,55 @@ Deno.test("ObjectStore retries a read whose connection drops before the response
     await serving.catch(() => {});
   }
 });
+
+Deno.test("ObjectStore uploads send their bodies at once, without waiting for 100 Continue", async () => {
+  // Each part of an ingest upload waited a round trip through both event loops for
+  // "100 Continue" before its first byte went out (bench/RESULTS.md).
+  const seen: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const url = new URL(req.url);
+    const bytes = (await req.bytes()).length;
+    seen.push(`${req.method} ${url.search || "-"} ${bytes} expect=${req.headers.get("expect")}`);
+    const xml = (body: string) =>
+      new Response(`<?xml version="1.0" encoding="UTF-8"?>${body}`, {
+        headers: { "content-type": "application/xml" },
+      });
+    if (url.searchParams.has("uploads")) {
+      return xml(
+        "<InitiateMultipartUploadResult><Bucket>test</Bucket><Key>big.jsonl</Key>" +
+          "<UploadId>u1</UploadId></InitiateMultipartUploadResult>",
+      );
+    }
+    if (url.searchParams.has("partNumber")) {
+      return new Response(null, { headers: { etag: `"p${url.searchParams.get("partNumber")}"` } });
+    }
+    if (url.searchParams.has("uploadId")) {
+      return xml('<CompleteMultipartUploadResult><ETag>"x"</ETag></CompleteMultipartUploadResult>');
+    }
+    return new Response(null, { headers: { etag: '"o"' } });
+  });
+  const aws = new AwsClients();
+  try {
+    const store = new ObjectStore(aws.s3({
+      region: "us-east-1",
+      endpoint: `http://127.0.0.1:${server.addr.port}`,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    }));
+    await store.put({ bucket: "test", key: "one.json" }, new Uint8Array(3 * 1024 * 1024));
+    const upload = store.startUpload({ bucket: "test", key: "big.jsonl" });
+    const writer = upload.writable.getWriter();
+    await writer.write(new Uint8Array(12 * 1024 * 1024));
+    await writer.close();
+    await upload.done;
+    assert.deepEqual(seen, [
+      "PUT ?x-id=PutObject 3145728 expect=null",
+      "POST ?uploads= 0 expect=null",
+      "PUT ?partNumber=1&uploadId=u1&x-id=UploadPart 8388608 expect=null",
+      "PUT ?partNumber=2&uploadId=u1&x-id=UploadPart 4194304 expect=null",
+      `POST ?uploadId=u1 ${seen.at(-1)!.split(" ")[2]} expect=null`,
+    ]);
+  } finally {
+    aws.destroy();
+    await server.shutdown();
+  }
+});
