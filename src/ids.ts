@@ -15,11 +15,23 @@ function encodeTime(ms: number): string {
   return out;
 }
 
+const ALPHABET_CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
+/** Random bytes are drawn 4 KiB at a time: output conversion makes an id per line. */
+const POOL_BYTES = 4096;
+let pool = new Uint8Array(0);
+let poolAt = 0;
+const codes: number[] = [];
+
 function randomPart(length: number): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
-  let out = "";
-  for (const b of bytes) out += ALPHABET[b % 32];
-  return out;
+  if (poolAt + length > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(Math.max(POOL_BYTES, length)));
+    poolAt = 0;
+  }
+  codes.length = length;
+  // 256 is a multiple of 32, so every character is equally likely.
+  for (let i = 0; i < length; i++) codes[i] = ALPHABET_CODES[pool[poolAt + i]! & 31]!;
+  poolAt += length;
+  return String.fromCharCode(...codes);
 }
 
 /**
