@@ -4,7 +4,12 @@
  * small timing and formatting tools.
  * @module
  */
-import { readBatchgateUrl, spawnListening, stopChild } from "../src/demo/spawn_listening.ts";
+import {
+  readBatchgateUrl,
+  spawnListening,
+  START_TASK_V8_FLAGS,
+  stopChild,
+} from "../src/demo/spawn_listening.ts";
 import { type RunningS3rver, startS3rver } from "../src/demo/s3rver.ts";
 import { type AwsTarget, loadConfig } from "../src/config/load.ts";
 import type { AppDeps } from "../src/api/context.ts";
@@ -168,14 +173,6 @@ export interface BatchgateChild {
   /** SIGTERM, then wait for exit. */
   stop(): Promise<void>;
 }
-
-/** The `--v8-flags=...` of `deno task start`, so the child runs as deployed. */
-const START_TASK_V8_FLAGS: string[] = (() => {
-  const config = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)) as {
-    tasks: Record<string, string>;
-  };
-  return config.tasks.start?.match(/--v8-flags=\S+/g) ?? [];
-})();
 
 /**
  * Starts `deno run -A main.ts` (with the start task's V8 flags) as a child process and resolves when it logs

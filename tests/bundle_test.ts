@@ -1,6 +1,17 @@
 import assert from "assert";
 import { VERSION } from "../src/version.ts";
-import { readBatchgateUrl } from "../src/demo/spawn_listening.ts";
+import { readBatchgateUrl, START_TASK_V8_FLAGS } from "../src/demo/spawn_listening.ts";
+import denoConfig from "../deno.json" with { type: "json" };
+
+Deno.test("the start, demo and compile tasks run with the same V8 flags, which expose gc()", () => {
+  const flags = (task: string) => task.match(/--v8-flags=\S+/g) ?? [];
+  const { start, demo, compile } = denoConfig.tasks;
+  assert.deepEqual(flags(start), START_TASK_V8_FLAGS);
+  assert.deepEqual(flags(demo), START_TASK_V8_FLAGS);
+  assert.deepEqual(flags(compile), START_TASK_V8_FLAGS);
+  // Uploads pace V8's major GC with it (src/storage/paced_gc.ts).
+  assert.ok(START_TASK_V8_FLAGS.some((f) => f.split(/[=,]/).includes("--expose-gc")));
+});
 
 // `deno compile` needs a runtime download these machines cannot make; a
 // bundle is the nearest check that the program packs into one file and runs
@@ -34,10 +45,12 @@ Deno.test("main.ts bundles into one file that starts and answers readiness", asy
     assert.equal(new TextDecoder().decode(version.stdout).trim(), `batchgate ${VERSION}`);
 
     const server = new Deno.Command(Deno.execPath(), {
+      // As the compiled binary runs it, with the compile task's V8 flags (tested above to be these).
       args: [
         "run",
         "-A",
         "--unstable-kv",
+        ...START_TASK_V8_FLAGS,
         out,
         "--port",
         "0",

@@ -13,7 +13,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import { type RunningBatchgate, startBatchgate } from "../../src/server.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { setLogLevel } from "../../src/log.ts";
-import { readBatchgateUrl } from "../../src/demo/spawn_listening.ts";
+import { readBatchgateUrl, START_TASK_V8_FLAGS } from "../../src/demo/spawn_listening.ts";
 
 /** The master key of every stack. */
 export const STACK_MASTER_KEY = "sk-stack-master";
@@ -39,7 +39,7 @@ export interface StackOptions {
   pollSeconds?: number;
   /** Set `s3_encryption_key_id` on the deployments. */
   kms?: boolean;
-  /** Run Batchgate as a child process (needed to kill it mid-batch). */
+  /** Run Batchgate as a child process, with the start task's V8 flags (needed to kill it mid-batch). */
   subprocess?: boolean;
   /** Extra environment for a child Batchgate. */
   env?: Record<string, string>;
@@ -169,9 +169,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     const main = new URL("../../main.ts", import.meta.url).pathname;
     child = new Deno.Command(Deno.execPath(), {
+      // As `deno task start` runs it.
       args: [
         "run",
         "-A",
+        ...START_TASK_V8_FLAGS,
         main,
         "--config",
         configPath,

@@ -4,6 +4,7 @@ import {
   chatLines,
   generateKey,
   listObjectKeys,
+  STACK_BUCKET,
   STACK_MASTER_KEY,
   startStack,
   uploadJsonl,
@@ -270,6 +271,48 @@ Deno.test("POST /v1/files refuses more requests than Bedrock's per-job limit, mo
       assert.equal(error.error.line, 6);
     }
     assert.deepEqual(await listObjectKeys(stack), []);
+  } finally {
+    await stack.close();
+  }
+});
+
+Deno.test("a 20 MB upload to Batchgate as deployed streams to S3 in parts and reads back byte for byte", async () => {
+  // A child process with the start task's V8 flags, so the paced GC runs mid-upload.
+  const stack = await startStack({ subprocess: true });
+  try {
+    const lines = 2_000;
+    const text = chatLines(lines, {
+      text: (i) => `Request ${i}: ` + `summarise part ${i % 97} of the report, `.repeat(300),
+    });
+    const size = new TextEncoder().encode(text).length;
+    assert.ok(size > 20_000_000, `${size} bytes`);
+    const file = await uploadJsonl(stack.client(), text);
+    assert.equal(file.bytes, size);
+
+    const res = await fetch(`${stack.url}/v1/files/${file.id}/content`, {
+      headers: { authorization: `Bearer ${STACK_MASTER_KEY}` },
+    });
+    assert.equal(res.status, 200);
+    assert.ok((await res.text()) === text, "the content is the uploaded bytes");
+
+    const bedrockKey = `batchgate/files/${file.id}/bedrock.jsonl`;
+    const parts = stack.s3Requests.filter((r) =>
+      r.path.endsWith(bedrockKey) && r.search.includes("partNumber=")
+    );
+    assert.ok(parts.length >= 3, `${parts.length} parts`);
+    // Bodies go out at once, not after a "100 Continue".
+    assert.deepEqual(stack.s3Requests.filter((r) => r.headers.expect), []);
+
+    const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+    const obj = await stack.s3.send(
+      new GetObjectCommand({ Bucket: STACK_BUCKET, Key: bedrockKey }),
+    );
+    const records = (await obj.Body!.transformToString()).split("\n").filter((l) => l !== "")
+      .map((l) => JSON.parse(l));
+    assert.equal(records.length, lines);
+    assert.deepEqual(records.map((r) => r.recordId).slice(0, 2), ["R0000000000", "R0000000001"]);
+    assert.equal(records.at(-1).recordId, "R0000001999");
+    assert.match(records.at(-1).modelInput.messages[0].content[0].text, /^Request 1999: /);
   } finally {
     await stack.close();
   }
