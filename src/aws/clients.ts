@@ -19,8 +19,8 @@ export class AwsClients {
    * servers store aws-chunked framing inside the object otherwise. Object
    * reads go over `fetch` ({@linkcode S3Transport}). Bodies go out without
    * `Expect: 100-continue`: every body is one we built and hold in memory (at
-   * most one 8 MiB part), and waiting a round trip for "100 Continue" before each part
-   * held ingest back by 15% (bench/RESULTS.md).
+   * most one 8 MiB part), and waiting a round trip for "100 Continue" before
+   * each part held ingest back by 15% (bench/RESULTS.md).
    */
   s3(target: AwsTarget): S3Client {
     const id = JSON.stringify(target);

@@ -6,8 +6,8 @@
  * wait there, with the chunks' memory outside the heap. Over a 1 GB upload
  * that garbage added 20-40 MiB to peak RSS, more the longer the file, and
  * start-up garbage added a spike in the first second. A full collection
- * after the first few MiB and then every 64 MiB keeps the peak flat (about
- * 160 MiB at 100 MB and at 1 GB) at no measurable cost in throughput. Each
+ * after the first few MiB and then every 64 MiB keeps the peak flat
+ * (155-170 MiB at 100 MB and at 1 GB) at no measurable cost in throughput. Each
  * collection takes 15-30 ms, during which the instance serves nothing else
  * (bench/RESULTS.md).
  *
