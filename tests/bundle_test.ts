@@ -5,8 +5,8 @@ import denoConfig from "../deno.json" with { type: "json" };
 
 Deno.test("the start, demo and compile tasks run with the same V8 flags, which expose gc()", () => {
   const flags = (task: string) => task.match(/--v8-flags=\S+/g) ?? [];
-  const { start, demo, compile } = denoConfig.tasks;
-  assert.deepEqual(flags(start), START_TASK_V8_FLAGS);
+  // START_TASK_V8_FLAGS is read from the start task; the other two must match it.
+  const { demo, compile } = denoConfig.tasks;
   assert.deepEqual(flags(demo), START_TASK_V8_FLAGS);
   assert.deepEqual(flags(compile), START_TASK_V8_FLAGS);
   // Uploads pace V8's major GC with it (src/storage/paced_gc.ts).
