@@ -50,12 +50,16 @@ export function inputFileKeys(deployment: Deployment, fileId: string) {
   return {
     /** The uploaded bytes, gzip-compressed. */
     original: `${base}input.jsonl.gz`,
-    bedrock: `${base}bedrock.jsonl`,
+    /** A folder of whole-line `.jsonl` objects; a Bedrock job takes the folder as its input. */
+    bedrock: `${base}bedrock/`,
     mapping: `${base}records.jsonl`,
   };
 }
 
-/** Uploads in flight for one deployment; aborted or deleted together on failure. */
+/**
+ * Uploads in flight for one deployment; aborted or deleted together on
+ * failure. A key ending in `/` is a folder, written as a segmented upload.
+ */
 class StagedObjects {
   readonly uploads = new Map<string, StreamingUpload>();
   readonly finished: string[] = [];
@@ -67,7 +71,9 @@ class StagedObjects {
     const loc = { bucket: this.deployment.s3.bucket, key };
     // One part in flight per object keeps memory low; ingestion, not S3, sets the pace. A
     // compressed original gets a quarter of the bytes, so the smallest parts do.
-    const upload = options.gzip
+    const upload = key.endsWith("/")
+      ? this.store.startSegmentedUpload(loc)
+      : options.gzip
       ? this.store.startUpload(loc, {
         contentType: "application/gzip",
         queueSize: 1,

@@ -14,6 +14,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { MultipartUpload } from "./multipart_upload.ts";
+import { SegmentedUpload } from "./segmented_upload.ts";
 
 /** Where an object lives. */
 export interface S3Location {
@@ -47,7 +48,7 @@ export interface StreamingUpload {
   readonly writable: WritableStream<Uint8Array>;
   /** Resolves when the object is complete in S3. */
   readonly done: Promise<void>;
-  /** Aborts the multipart upload so no part is left behind. */
+  /** Aborts the upload so no part or object is left behind. */
   abort(): Promise<void>;
 }
 
@@ -92,6 +93,21 @@ export class ObjectStore {
       partSize: Math.max(MIN_PART_SIZE, options.partSize ?? PART_SIZE),
       queueSize: options.queueSize ?? 2,
     });
+  }
+
+  /**
+   * Starts a streamed JSONL upload into a folder of whole-line objects of up
+   * to {@linkcode PART_SIZE} each (see {@linkcode SegmentedUpload}), one in
+   * flight at a time.
+   * @param folder bucket and prefix (ending in `/`)
+   */
+  startSegmentedUpload(folder: S3Location): SegmentedUpload {
+    return new SegmentedUpload(this.#s3, {
+      Bucket: folder.bucket,
+      Prefix: folder.key,
+      ContentType: "application/jsonl",
+      ...this.#encryption(),
+    }, PART_SIZE);
   }
 
   /** Writes a small object in one request. */
@@ -148,8 +164,16 @@ export class ObjectStore {
     } while (token);
   }
 
-  /** Deletes objects (missing ones are fine). */
-  async delete(bucket: string, keys: string[]): Promise<void> {
+  /**
+   * Deletes objects (missing ones are fine). A key ending in `/` is a folder:
+   * every object under it goes.
+   */
+  async delete(bucket: string, keysOrFolders: string[]): Promise<void> {
+    const keys: string[] = [];
+    for (const key of keysOrFolders) {
+      if (!key.endsWith("/")) keys.push(key);
+      else for await (const obj of this.list(bucket, key)) keys.push(obj.key);
+    }
     for (let i = 0; i < keys.length; i += 1000) {
       const chunk = keys.slice(i, i + 1000);
       if (chunk.length === 0) continue;

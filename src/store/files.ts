@@ -19,7 +19,10 @@ export type FileLocation = z.infer<typeof FileLocation>;
 
 /** What Batchgate learned from a batch input file at upload. */
 export const BatchInputInfo = z.object({
-  /** S3 key of the Bedrock JSONL. */
+  /**
+   * S3 key of the Bedrock JSONL: a folder of `.jsonl` objects when it ends in
+   * `/` (uploads since segmenting), else one object.
+   */
   bedrockKey: z.string(),
   /** S3 key of the record map (line i = JSON custom_id of record i). */
   mappingKey: z.string(),
@@ -48,7 +51,7 @@ export const FileRecord = z.object({
   contentKey: z.string(),
   /** Set when the object at `contentKey` is stored gzip-compressed (upload originals). */
   contentEncoding: z.literal("gzip").optional(),
-  /** S3 keys to delete with the file. */
+  /** S3 keys to delete with the file; a key ending in `/` is a folder. */
   objectKeys: z.array(z.string()),
   input: BatchInputInfo.nullable(),
   /** The batch that produced an output file. */

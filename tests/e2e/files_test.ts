@@ -70,7 +70,7 @@ Deno.test("POST /v1/files accepts LiteLLM's curl form and the SDK's forms", asyn
       const obj = await stack.s3.send(
         new GetObjectCommand({
           Bucket: "batchgate-e2e",
-          Key: `batchgate/files/${file.id}/bedrock.jsonl`,
+          Key: `batchgate/files/${file.id}/bedrock/00001.jsonl`,
         }),
       );
       const first = JSON.parse((await obj.Body!.transformToString()).split("\n")[0]!);
@@ -276,7 +276,7 @@ Deno.test("POST /v1/files refuses more requests than Bedrock's per-job limit, mo
   }
 });
 
-Deno.test("a 20 MB upload to Batchgate as deployed streams to S3 in parts and reads back byte for byte", async () => {
+Deno.test("a 20 MB upload to Batchgate as deployed streams to S3 as whole-line objects and reads back byte for byte", async () => {
   // A child process with the start task's V8 flags, so the paced GC runs mid-upload.
   const stack = await startStack({ subprocess: true });
   try {
@@ -295,20 +295,30 @@ Deno.test("a 20 MB upload to Batchgate as deployed streams to S3 in parts and re
     assert.equal(res.status, 200);
     assert.ok((await res.text()) === text, "the content is the uploaded bytes");
 
-    const bedrockKey = `batchgate/files/${file.id}/bedrock.jsonl`;
-    const parts = stack.s3Requests.filter((r) =>
-      r.path.endsWith(bedrockKey) && r.search.includes("partNumber=")
-    );
-    assert.ok(parts.length >= 3, `${parts.length} parts`);
+    // The Bedrock JSONL is a folder of objects of up to 8 MiB, each sent by one PUT and
+    // holding whole lines.
+    const folder = `batchgate/files/${file.id}/bedrock/`;
+    const puts = stack.s3Requests.filter((r) => r.method === "PUT" && r.path.includes(folder));
+    assert.ok(puts.length >= 3, `${puts.length} objects`);
+    assert.deepEqual(puts.filter((r) => r.search.includes("uploadId=")), []);
     // Bodies go out at once, not after a "100 Continue".
     assert.deepEqual(stack.s3Requests.filter((r) => r.headers.expect), []);
 
     const { GetObjectCommand } = await import("@aws-sdk/client-s3");
-    const obj = await stack.s3.send(
-      new GetObjectCommand({ Bucket: STACK_BUCKET, Key: bedrockKey }),
-    );
-    const records = (await obj.Body!.transformToString()).split("\n").filter((l) => l !== "")
-      .map((l) => JSON.parse(l));
+    const keys = await listObjectKeys(stack, folder);
+    assert.deepEqual(keys, puts.map((_, i) => `${folder}${String(i + 1).padStart(5, "0")}.jsonl`));
+    const records = [];
+    for (const key of keys) {
+      const obj = await stack.s3.send(new GetObjectCommand({ Bucket: STACK_BUCKET, Key: key }));
+      const bytes = await obj.Body!.transformToByteArray();
+      assert.ok(bytes.length <= 8 * 1024 * 1024, `${key}: ${bytes.length} bytes`);
+      assert.equal(bytes.at(-1), 10, `${key} ends with a whole line`);
+      records.push(
+        ...new TextDecoder().decode(bytes).split("\n").filter((l) => l !== "").map((l) =>
+          JSON.parse(l)
+        ),
+      );
+    }
     assert.equal(records.length, lines);
     assert.deepEqual(records.map((r) => r.recordId).slice(0, 2), ["R0000000000", "R0000000001"]);
     assert.equal(records.at(-1).recordId, "R0000001999");

@@ -33,7 +33,7 @@ Deno.test("a batch runs end to end through the openai SDK, S3 and the Bedrock em
     );
     const keys = (listed.Contents ?? []).map((o) => o.Key).sort();
     assert.deepEqual(keys, [
-      `batchgate/files/${file.id}/bedrock.jsonl`,
+      `batchgate/files/${file.id}/bedrock/00001.jsonl`,
       `batchgate/files/${file.id}/input.jsonl.gz`,
       `batchgate/files/${file.id}/records.jsonl`,
     ]);
@@ -50,7 +50,7 @@ Deno.test("a batch runs end to end through the openai SDK, S3 and the Bedrock em
     const bedrockObj = await stack.s3.send(
       new GetObjectCommand({
         Bucket: STACK_BUCKET,
-        Key: `batchgate/files/${file.id}/bedrock.jsonl`,
+        Key: `batchgate/files/${file.id}/bedrock/00001.jsonl`,
       }),
     );
     const records = parseJsonl(await bedrockObj.Body!.transformToString());
@@ -134,7 +134,8 @@ Deno.test("a batch runs end to end through the openai SDK, S3 and the Bedrock em
     assert.deepEqual(body.inputDataConfig, {
       s3InputDataConfig: {
         s3InputFormat: "JSONL",
-        s3Uri: `s3://${STACK_BUCKET}/batchgate/files/${file.id}/bedrock.jsonl`,
+        // The folder: Bedrock runs every .jsonl object in it.
+        s3Uri: `s3://${STACK_BUCKET}/batchgate/files/${file.id}/bedrock/`,
       },
     });
 

@@ -1,0 +1,233 @@
+/**
+ * A JSONL stream stored as a folder of whole-line objects (`00001.jsonl`,
+ * `00002.jsonl`, …), each sent with one PutObject. Bedrock batch jobs take a
+ * folder as input and run every `.jsonl` in it, so the Bedrock JSONL needs no
+ * multipart upload: nothing waits for CompleteMultipartUpload, which on some
+ * S3-compatible stores (s3rver) copies and hashes every byte once more.
+ * Memory is two segment buffers, reused, like a multipart upload with one
+ * part in flight.
+ * @module
+ */
+import {
+  DeleteObjectsCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import type { StreamingUpload } from "./object_store.ts";
+
+/** Object parameters of a {@linkcode SegmentedUpload}; `Prefix` names the folder (ends in `/`). */
+export type SegmentParams =
+  & { Bucket: string; Prefix: string }
+  & Pick<PutObjectCommandInput, "ContentType" | "ServerSideEncryption" | "SSEKMSKeyId">;
+
+/** Key of the `index`-th (0-based) object of a segmented upload under `prefix`. */
+export function segmentKey(prefix: string, index: number): string {
+  return `${prefix}${String(index + 1).padStart(5, "0")}.jsonl`;
+}
+
+/** The first buffer starts small, so a small file never holds a whole segment. */
+const FIRST_BUFFER_BYTES = 256 * 1024;
+const NEWLINE = 10;
+
+/**
+ * One folder of JSONL objects being written from a byte stream: write to
+ * `writable`, close it, then await `done`. Objects end at line ends, so each
+ * is valid JSONL; a line longer than a segment gets a segment of its own.
+ * @example
+ * ```ts ignore
+ * const upload = new SegmentedUpload(s3, { Bucket: "b", Prefix: "in/" }, 8 << 20);
+ * const writer = upload.writable.getWriter();
+ * await writer.write(new TextEncoder().encode('{"recordId":"R1"}\n'));
+ * await writer.close();
+ * await upload.done; // in/00001.jsonl
+ * ```
+ */
+export class SegmentedUpload implements StreamingUpload {
+  readonly writable: WritableStream<Uint8Array>;
+  readonly done: Promise<void>;
+  readonly #s3: S3Client;
+  readonly #params: SegmentParams;
+  readonly #segmentSize: number;
+  readonly #settle: { resolve: () => void; reject: (error: unknown) => void };
+  #current: Uint8Array | null = null;
+  #filled = 0;
+  #spare: Uint8Array | null = null;
+  #inFlight: Promise<void> | null = null;
+  #sent = 0;
+  #failure: { error: unknown } | null = null;
+  #cleanup: Promise<void> | null = null;
+
+  /**
+   * @param s3 the client to send with
+   * @param params bucket, folder prefix, content type and encryption of the objects
+   * @param segmentSize bytes an object may hold (more only for a single longer line)
+   */
+  constructor(s3: S3Client, params: SegmentParams, segmentSize: number) {
+    this.#s3 = s3;
+    this.#params = params;
+    this.#segmentSize = segmentSize;
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    this.done = promise;
+    // The caller awaits `done` or calls abort(); never leave a rejection unhandled.
+    promise.catch(() => {});
+    this.#settle = { resolve, reject };
+    this.writable = new WritableStream<Uint8Array>({
+      write: (chunk) => this.#guard(() => this.#write(chunk)),
+      close: () => this.#guard(() => this.#finish()),
+      abort: (reason) => this.#fail(reason ?? new Error("Upload aborted")),
+    });
+  }
+
+  /** The folder's S3 prefix. */
+  get prefix(): string {
+    return this.#params.Prefix;
+  }
+
+  /** Keys of the objects sent so far (all of them once `done` resolves). */
+  get keys(): string[] {
+    return Array.from({ length: this.#sent }, (_, i) => segmentKey(this.#params.Prefix, i));
+  }
+
+  /** Aborts the upload: objects already stored are deleted and `done` rejects. */
+  async abort(): Promise<void> {
+    await this.writable.abort().catch(() => {});
+    await this.#fail(new Error("Upload aborted"));
+  }
+
+  async #guard(work: () => Promise<void>): Promise<void> {
+    try {
+      this.#throwIfFailed();
+      await work();
+      this.#throwIfFailed();
+    } catch (error) {
+      await this.#fail(error);
+      throw error;
+    }
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure) throw this.#failure.error;
+  }
+
+  async #write(chunk: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const buffer = this.#current ??= this.#spare ??
+        new Uint8Array(Math.min(FIRST_BUFFER_BYTES, this.#segmentSize));
+      if (buffer === this.#spare) this.#spare = null;
+      if (this.#filled === buffer.length) {
+        const end = buffer.length < this.#segmentSize ? 0 : this.#cutPoint();
+        if (end > 0) await this.#send(end);
+        else {
+          // Below segment size, or one line fills the whole buffer: grow it.
+          const size = buffer.length * 2;
+          this.#grow(buffer.length < this.#segmentSize ? Math.min(size, this.#segmentSize) : size);
+        }
+        continue;
+      }
+      const n = Math.min(chunk.length - offset, buffer.length - this.#filled);
+      buffer.set(chunk.subarray(offset, offset + n), this.#filled);
+      this.#filled += n;
+      offset += n;
+    }
+  }
+
+  /**
+   * Where the next object ends: after the last whole line within a segment,
+   * or after the first line when that line alone is longer; 0 when no line
+   * has ended yet.
+   */
+  #cutPoint(): number {
+    const buffer = this.#current!;
+    const within = Math.min(this.#filled, this.#segmentSize);
+    const last = buffer.lastIndexOf(NEWLINE, within - 1);
+    if (last >= 0) return last + 1;
+    const first = buffer.subarray(0, this.#filled).indexOf(NEWLINE, within);
+    return first + 1;
+  }
+
+  #grow(size: number): void {
+    const next = new Uint8Array(size);
+    next.set(this.#current!.subarray(0, this.#filled));
+    this.#current = next;
+  }
+
+  /** Sends the first `end` bytes of the current buffer as the next object; the rest carries over. */
+  async #send(end: number): Promise<void> {
+    if (this.#inFlight) await this.#inFlight;
+    this.#throwIfFailed();
+    const buffer = this.#current!;
+    const rest = this.#filled - end;
+    if (rest === 0) this.#current = null;
+    else {
+      // More than a segment left (after a long line) is cut again before more is written.
+      const next = rest > this.#segmentSize
+        ? new Uint8Array(rest)
+        : this.#spare ?? new Uint8Array(this.#segmentSize);
+      if (next === this.#spare) this.#spare = null;
+      next.set(buffer.subarray(end, this.#filled));
+      this.#current = next;
+    }
+    this.#filled = rest;
+    const key = segmentKey(this.#params.Prefix, this.#sent++);
+    const { Bucket, Prefix: _, ...objectParams } = this.#params;
+    this.#inFlight = this.#s3.send(
+      new PutObjectCommand({
+        ...objectParams,
+        Bucket,
+        Key: key,
+        Body: buffer.subarray(0, end),
+        ContentLength: end,
+      }),
+    ).then(() => {
+      // Only segment-size buffers are kept for reuse; grown ones go.
+      if (buffer.length === this.#segmentSize) this.#spare = buffer;
+    }).catch((error) => {
+      this.#failure ??= { error };
+    }).finally(() => {
+      this.#inFlight = null;
+    });
+  }
+
+  async #finish(): Promise<void> {
+    while (this.#filled > this.#segmentSize) {
+      const end = this.#cutPoint();
+      await this.#send(end > 0 ? end : this.#filled);
+    }
+    // An empty stream still leaves one (empty) object: the folder exists.
+    if (this.#filled > 0 || this.#sent === 0) {
+      this.#current ??= new Uint8Array(0);
+      await this.#send(this.#filled);
+    }
+    if (this.#inFlight) await this.#inFlight;
+    this.#throwIfFailed();
+    this.#release();
+    this.#settle.resolve();
+  }
+
+  /** Records the first failure, rejects `done` and deletes what was stored, once. */
+  #fail(error: unknown): Promise<void> {
+    this.#failure ??= { error };
+    this.#settle.reject(this.#failure.error);
+    this.#cleanup ??= (async () => {
+      if (this.#inFlight) await this.#inFlight;
+      this.#release();
+      const keys = this.keys;
+      if (keys.length === 0) return;
+      await this.#s3.send(
+        new DeleteObjectsCommand({
+          Bucket: this.#params.Bucket,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+      ).catch(() => {});
+    })();
+    return this.#cleanup;
+  }
+
+  #release(): void {
+    this.#current = null;
+    this.#spare = null;
+    this.#filled = 0;
+  }
+}

@@ -1,0 +1,120 @@
+import assert from "assert";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { startS3rver } from "../../src/demo/s3rver.ts";
+import { AwsClients } from "../../src/aws/clients.ts";
+import { SegmentedUpload, segmentKey } from "../../src/storage/segmented_upload.ts";
+
+const KIB = 1024;
+const encoder = new TextEncoder();
+
+/** JSONL of `count` lines; line i is about `sizeOf(i)` bytes. */
+function jsonl(count: number, sizeOf: (i: number) => number): Uint8Array {
+  let text = "";
+  for (let i = 0; i < count; i++) {
+    text += JSON.stringify({ recordId: `R${i}`, pad: "x".repeat(sizeOf(i)) }) + "\n";
+  }
+  return encoder.encode(text);
+}
+
+Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at most a segment", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const s3rver = await startS3rver({ dir: `${dir}/s3`, buckets: ["test"] });
+  const s3 = new AwsClients().s3({
+    region: "us-east-1",
+    endpoint: s3rver.endpoint,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  });
+  const list = async (prefix: string) => {
+    const res = await s3.send(new ListObjectsV2Command({ Bucket: "test", Prefix: prefix }));
+    return (res.Contents ?? []).map((o) => o.Key!).sort();
+  };
+  const read = async (key: string) => {
+    const res = await s3.send(new GetObjectCommand({ Bucket: "test", Key: key }));
+    return new Uint8Array(await res.Body!.transformToByteArray());
+  };
+  const upload = async (prefix: string, data: Uint8Array, chunk: number, segment: number) => {
+    const up = new SegmentedUpload(s3, {
+      Bucket: "test",
+      Prefix: prefix,
+      ContentType: "application/jsonl",
+    }, segment);
+    const writer = up.writable.getWriter();
+    for (let i = 0; i < data.length; i += chunk) {
+      // The caller may reuse its chunk once write() resolves: overwrite it to prove the copy.
+      const piece = data.slice(i, i + chunk);
+      await writer.write(piece);
+      piece.fill(0);
+    }
+    await writer.close();
+    await up.done;
+    return up;
+  };
+  try {
+    for (
+      const [name, data, chunk, segment] of [
+        ["empty: one empty object", new Uint8Array(0), 1, 64 * KIB],
+        ["one small object", jsonl(10, () => 50), 7, 64 * KIB],
+        [
+          "many objects, chunks across lines",
+          jsonl(2000, (i) => 100 + (i % 37) * 20),
+          1000,
+          64 * KIB,
+        ],
+        ["chunks larger than a segment", jsonl(3000, () => 300), 200 * KIB, 64 * KIB],
+        [
+          "a line longer than a segment",
+          jsonl(30, (i) => i === 12 ? 300 * KIB : 4 * KIB),
+          16 * KIB,
+          64 * KIB,
+        ],
+      ] as const
+    ) {
+      await t.step(name, async () => {
+        const prefix = `${name.split(":")[0]!.replaceAll(" ", "-")}/`;
+        const up = await upload(prefix, data, chunk, segment);
+        const keys = await list(prefix);
+        assert.deepEqual(keys, up.keys);
+        assert.deepEqual(keys, keys.map((_, i) => segmentKey(prefix, i)));
+        const parts = await Promise.all(keys.map(read));
+        const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        let at = 0;
+        for (const part of parts) {
+          joined.set(part, at);
+          at += part.length;
+          if (data.length === 0) continue;
+          assert.equal(part.at(-1), 10, "each object ends at a line end");
+          // Only an object holding a single long line may exceed the segment.
+          const lines = new TextDecoder().decode(part).split("\n").filter(Boolean);
+          assert.ok(part.length <= segment || lines.length === 1, `${part.length} bytes`);
+        }
+        assert.deepEqual(joined, data);
+        if (data.length > segment) assert.ok(keys.length > 1);
+      });
+    }
+
+    await t.step("abort deletes the objects already stored", async () => {
+      const up = new SegmentedUpload(s3, { Bucket: "test", Prefix: "aborted/" }, 64 * KIB);
+      const writer = up.writable.getWriter();
+      await writer.write(jsonl(1000, () => 300));
+      writer.releaseLock();
+      assert.ok(up.keys.length >= 2);
+      await up.abort();
+      await assert.rejects(up.done, /aborted/);
+      assert.deepEqual(await list("aborted/"), []);
+    });
+
+    await t.step("a failed PUT rejects the upload", async () => {
+      const up = new SegmentedUpload(s3, { Bucket: "no-such-bucket", Prefix: "x/" }, 64 * KIB);
+      const writer = up.writable.getWriter();
+      const writing = (async () => {
+        for (let i = 0; i < 10; i++) await writer.write(jsonl(500, () => 300));
+        await writer.close();
+      })();
+      await assert.rejects(writing);
+      await assert.rejects(up.done, /bucket/i);
+    });
+  } finally {
+    await s3rver.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
