@@ -95,12 +95,15 @@ class StagedObjects {
     }
     this.uploads.clear();
   }
-  /** Aborts uploads and deletes finished objects, except those in `keep` (same bucket). */
+  /**
+   * Aborts uploads and deletes finished objects, except those in `keep`
+   * (same bucket), which stay tracked for a later discard.
+   */
   async discard(keep: ReadonlySet<string> = new Set()): Promise<void> {
     await Promise.all([...this.uploads.values()].map((u) => u.abort()));
     this.uploads.clear();
     const doomed = this.finished.filter((key) => !keep.has(key));
-    this.finished.length = 0;
+    this.finished.splice(0, this.finished.length, ...this.finished.filter((key) => keep.has(key)));
     if (doomed.length > 0) {
       await this.store.delete(this.deployment.s3.bucket, doomed).catch((error) =>
         log.warn("Cannot delete staged objects", { error: String(error), keys: doomed })
@@ -206,9 +209,13 @@ export async function uploadFile(
       const first = ingested.staged.deployment;
       const sameBucket = first.s3.bucket === deployment.s3.bucket;
       const finalKeys = inputFileKeys(deployment, fileId);
+      const firstKeys = inputFileKeys(first, fileId);
+      // A translation for another model goes first: the new one may be written to the same
+      // folder in fewer objects, and Bedrock would run every object left in it.
+      await ingested.staged.discard(new Set([firstKeys.original]));
       const original = await ingested.staged.store.read({
         bucket: first.s3.bucket,
-        key: inputFileKeys(first, fileId).original,
+        key: firstKeys.original,
       });
       if (!original) throw new Error("Staged upload vanished before translation");
       final = await ingestPart(deps, principal, {
@@ -223,7 +230,7 @@ export async function uploadFile(
         staged,
         fixedDeployment: deployment,
         // The same bytes at the same key need no second copy.
-        keepOriginal: sameBucket && finalKeys.original === inputFileKeys(first, fileId).original,
+        keepOriginal: sameBucket && finalKeys.original === firstKeys.original,
       });
       await ingested.staged.discard(
         sameBucket ? new Set(Object.values(finalKeys)) : new Set<string>(),

@@ -58,6 +58,51 @@ Deno.test("POST /v1/files accepts LiteLLM's curl form and the SDK's forms", asyn
       assert.equal(await res.text(), chatLines(2, { model: "bedrock-batch-nova" }));
     });
 
+    await t.step(
+      "target after the file re-translates; no object of the first model's is left",
+      async () => {
+        // Claude marks each content part `"type":"text"`, Nova does not: with many parts, the
+        // first pass (the lines' model, Claude) writes more objects than the second (the
+        // target, Nova), so any left over would show.
+        const lines = 10_000;
+        const parts = Array.from({ length: 30 }, (_, i) => ({ type: "text", text: `part ${i}` }));
+        let text = "";
+        for (let i = 0; i < lines; i++) {
+          text += JSON.stringify({
+            custom_id: `request-${i}`,
+            method: "POST",
+            url: "/v1/chat/completions",
+            body: { model: "bedrock-batch-claude", messages: [{ role: "user", content: parts }] },
+          }) + "\n";
+        }
+        const since = stack.s3Requests.length;
+        const file = await uploadJsonl(stack.client(), text, {
+          target_model_names: "bedrock-batch-nova",
+        });
+        const folder = `batchgate/files/${file.id}/bedrock/`;
+        const puts = stack.s3Requests.slice(since).filter((r) =>
+          r.method === "PUT" && r.path.includes(folder)
+        ).map((r) => r.path.slice(r.path.indexOf(folder)));
+        const firstPass = puts.lastIndexOf(`${folder}00001.jsonl`);
+        const keys = await listObjectKeys(stack, folder);
+        assert.ok(
+          firstPass > keys.length,
+          `first pass: ${firstPass} objects, second: ${keys.length}`,
+        );
+        const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+        let records = 0;
+        for (const key of keys) {
+          const obj = await stack.s3.send(new GetObjectCommand({ Bucket: STACK_BUCKET, Key: key }));
+          for (const line of (await obj.Body!.transformToString()).split("\n")) {
+            if (line === "") continue;
+            records++;
+            assert.equal(JSON.parse(line).modelInput.anthropic_version, undefined, key);
+          }
+        }
+        assert.equal(records, lines);
+      },
+    );
+
     await t.step("target after the file overrides a line model that is no group", async () => {
       const text = chatLines(3, { model: "gpt-4o-mini" });
       const file = await uploadJsonl(stack.client(), text, {
