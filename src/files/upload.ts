@@ -44,13 +44,16 @@ export interface UploadRequest {
   contentLength: number | null;
 }
 
-/** S3 keys of a batch input file. */
+/**
+ * S3 keys of a batch input file. The two folders are segmented uploads
+ * (`src/storage/segmented_upload.ts`), read back as one stream.
+ */
 export function inputFileKeys(deployment: Deployment, fileId: string) {
   const base = `${deployment.s3.prefix}files/${fileId}/`;
   return {
-    /** The uploaded bytes, gzip-compressed. */
-    original: `${base}input.jsonl.gz`,
-    /** A folder of whole-line `.jsonl` objects; a Bedrock job takes the folder as its input. */
+    /** The uploaded bytes as one gzip stream, cut into `00001.gz`, `00002.gz`, …. */
+    original: `${base}original/`,
+    /** Whole-line `00001.jsonl`, `00002.jsonl`, …; a Bedrock job takes the folder as its input. */
     bedrock: `${base}bedrock/`,
     mapping: `${base}records.jsonl`,
   };
@@ -69,17 +72,18 @@ class StagedObjects {
   }
   start(key: string, options: { gzip?: boolean } = {}): WritableStreamDefaultWriter<Uint8Array> {
     const loc = { bucket: this.deployment.s3.bucket, key };
-    // One part in flight per object keeps memory low; ingestion, not S3, sets the pace. A
-    // compressed original gets a quarter of the bytes, so the smallest parts do.
-    const upload = key.endsWith("/")
-      ? this.store.startSegmentedUpload(loc)
+    // One part or object in flight per upload keeps memory low; ingestion, not S3, sets the pace.
+    // A compressed original gets a quarter of the bytes, so smaller objects do.
+    const upload = !key.endsWith("/")
+      ? this.store.startUpload(loc, { queueSize: 1 })
       : options.gzip
-      ? this.store.startUpload(loc, {
+      ? this.store.startSegmentedUpload(loc, {
         contentType: "application/gzip",
-        queueSize: 1,
-        partSize: MIN_PART_SIZE,
+        wholeLines: false,
+        suffix: ".gz",
+        segmentSize: MIN_PART_SIZE,
       })
-      : this.store.startUpload(loc, { queueSize: 1 });
+      : this.store.startSegmentedUpload(loc);
     this.uploads.set(key, upload);
     if (!options.gzip) return upload.writable.getWriter();
     const gzip = gzipStream();

@@ -96,18 +96,29 @@ export class ObjectStore {
   }
 
   /**
-   * Starts a streamed JSONL upload into a folder of whole-line objects of up
-   * to {@linkcode PART_SIZE} each (see {@linkcode SegmentedUpload}), one in
-   * flight at a time.
+   * Starts a streamed upload into a folder of objects of up to
+   * {@linkcode PART_SIZE} each (see {@linkcode SegmentedUpload}), one in
+   * flight at a time; {@linkcode read} on the folder streams them back as one.
    * @param folder bucket and prefix (ending in `/`)
+   * @param options.wholeLines cut only at line ends (default true)
+   * @param options.suffix object name suffix (default `.jsonl`)
+   * @param options.segmentSize bytes per object (default {@linkcode PART_SIZE})
    */
-  startSegmentedUpload(folder: S3Location): SegmentedUpload {
+  startSegmentedUpload(
+    folder: S3Location,
+    options: { contentType?: string; wholeLines?: boolean; suffix?: string; segmentSize?: number } =
+      {},
+  ): SegmentedUpload {
     return new SegmentedUpload(this.#s3, {
       Bucket: folder.bucket,
       Prefix: folder.key,
-      ContentType: "application/jsonl",
+      ContentType: options.contentType ?? "application/jsonl",
       ...this.#encryption(),
-    }, PART_SIZE);
+    }, {
+      segmentSize: options.segmentSize ?? PART_SIZE,
+      wholeLines: options.wholeLines,
+      suffix: options.suffix,
+    });
   }
 
   /** Writes a small object in one request. */
@@ -124,10 +135,12 @@ export class ObjectStore {
   }
 
   /**
-   * Streams an object's bytes.
-   * @returns the stream, or null when the object does not exist
+   * Streams an object's bytes; for a key ending in `/`, the bytes of every
+   * object in that folder, in key order (what a segmented upload wrote).
+   * @returns the stream, or null when the object (or every object of the folder) does not exist
    */
   async read(loc: S3Location): Promise<ReadableStream<Uint8Array> | null> {
+    if (loc.key.endsWith("/")) return await this.#readFolder(loc);
     try {
       const res = await this.#s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
       const body: unknown = res.Body;
@@ -141,6 +154,34 @@ export class ObjectStore {
       }
       throw error;
     }
+  }
+
+  async #readFolder(folder: S3Location): Promise<ReadableStream<Uint8Array> | null> {
+    const keys: string[] = [];
+    for await (const obj of this.list(folder.bucket, folder.key)) keys.push(obj.key);
+    if (keys.length === 0) return null;
+    keys.sort();
+    let index = 0;
+    let current: ReadableStreamDefaultReader<Uint8Array> | null = null;
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        while (true) {
+          if (!current) {
+            if (index === keys.length) return controller.close();
+            const key = keys[index++]!;
+            const stream = await this.read({ bucket: folder.bucket, key });
+            if (!stream) {
+              throw new Error(`Cannot read ${s3Uri({ bucket: folder.bucket, key })}: it vanished`);
+            }
+            current = stream.getReader();
+          }
+          const { done, value } = await current.read();
+          if (!done) return controller.enqueue(value);
+          current = null;
+        }
+      },
+      cancel: (reason) => current?.cancel(reason),
+    });
   }
 
   /** Reads a small object as text, or null when it does not exist. */

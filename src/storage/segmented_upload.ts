@@ -1,11 +1,12 @@
 /**
- * A JSONL stream stored as a folder of whole-line objects (`00001.jsonl`,
- * `00002.jsonl`, …), each sent with one PutObject. Bedrock batch jobs take a
- * folder as input and run every `.jsonl` in it, so the Bedrock JSONL needs no
- * multipart upload: nothing waits for CompleteMultipartUpload, which on some
- * S3-compatible stores (s3rver) copies and hashes every byte once more.
- * Memory is two segment buffers, reused, like a multipart upload with one
- * part in flight.
+ * A byte stream stored as a folder of objects (`00001.jsonl`, `00002.jsonl`,
+ * …), each sent with one PutObject; reading the objects in key order gives
+ * the stream back. Bedrock batch jobs take a folder as input and run every
+ * `.jsonl` in it, so the Bedrock JSONL, cut at line ends, needs no multipart
+ * upload, and neither does the compressed original. Nothing waits for
+ * CompleteMultipartUpload, which on some S3-compatible stores (s3rver) copies
+ * and hashes every byte once more. Memory is two segment buffers, reused,
+ * like a multipart upload with one part in flight.
  * @module
  */
 import {
@@ -21,9 +22,19 @@ export type SegmentParams =
   & { Bucket: string; Prefix: string }
   & Pick<PutObjectCommandInput, "ContentType" | "ServerSideEncryption" | "SSEKMSKeyId">;
 
+/** Options of {@linkcode SegmentedUpload}. */
+export interface SegmentOptions {
+  /** Bytes an object may hold (more only for a single longer line). */
+  segmentSize: number;
+  /** Cut only at line ends, so each object is JSONL of its own (default true). */
+  wholeLines?: boolean;
+  /** Object name suffix (default `.jsonl`). */
+  suffix?: string;
+}
+
 /** Key of the `index`-th (0-based) object of a segmented upload under `prefix`. */
-export function segmentKey(prefix: string, index: number): string {
-  return `${prefix}${String(index + 1).padStart(5, "0")}.jsonl`;
+export function segmentKey(prefix: string, index: number, suffix = ".jsonl"): string {
+  return `${prefix}${String(index + 1).padStart(5, "0")}${suffix}`;
 }
 
 /** The first buffer starts small, so a small file never holds a whole segment. */
@@ -31,12 +42,13 @@ const FIRST_BUFFER_BYTES = 256 * 1024;
 const NEWLINE = 10;
 
 /**
- * One folder of JSONL objects being written from a byte stream: write to
- * `writable`, close it, then await `done`. Objects end at line ends, so each
- * is valid JSONL; a line longer than a segment gets a segment of its own.
+ * One folder of objects being written from a byte stream: write to
+ * `writable`, close it, then await `done`. With `wholeLines`, objects end at
+ * line ends, so each is valid JSONL; a line longer than a segment gets a
+ * segment of its own.
  * @example
  * ```ts ignore
- * const upload = new SegmentedUpload(s3, { Bucket: "b", Prefix: "in/" }, 8 << 20);
+ * const upload = new SegmentedUpload(s3, { Bucket: "b", Prefix: "in/" }, { segmentSize: 8 << 20 });
  * const writer = upload.writable.getWriter();
  * await writer.write(new TextEncoder().encode('{"recordId":"R1"}\n'));
  * await writer.close();
@@ -49,6 +61,8 @@ export class SegmentedUpload implements StreamingUpload {
   readonly #s3: S3Client;
   readonly #params: SegmentParams;
   readonly #segmentSize: number;
+  readonly #wholeLines: boolean;
+  readonly #suffix: string;
   readonly #settle: { resolve: () => void; reject: (error: unknown) => void };
   #current: Uint8Array | null = null;
   #filled = 0;
@@ -61,12 +75,14 @@ export class SegmentedUpload implements StreamingUpload {
   /**
    * @param s3 the client to send with
    * @param params bucket, folder prefix, content type and encryption of the objects
-   * @param segmentSize bytes an object may hold (more only for a single longer line)
+   * @param options segment size, where to cut, object name suffix
    */
-  constructor(s3: S3Client, params: SegmentParams, segmentSize: number) {
+  constructor(s3: S3Client, params: SegmentParams, options: SegmentOptions) {
     this.#s3 = s3;
     this.#params = params;
-    this.#segmentSize = segmentSize;
+    this.#segmentSize = options.segmentSize;
+    this.#wholeLines = options.wholeLines ?? true;
+    this.#suffix = options.suffix ?? ".jsonl";
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     this.done = promise;
     // The caller awaits `done` or calls abort(); never leave a rejection unhandled.
@@ -86,7 +102,10 @@ export class SegmentedUpload implements StreamingUpload {
 
   /** Keys of the objects sent so far (all of them once `done` resolves). */
   get keys(): string[] {
-    return Array.from({ length: this.#sent }, (_, i) => segmentKey(this.#params.Prefix, i));
+    return Array.from(
+      { length: this.#sent },
+      (_, i) => segmentKey(this.#params.Prefix, i, this.#suffix),
+    );
   }
 
   /** Aborts the upload: objects already stored are deleted and `done` rejects. */
@@ -136,9 +155,10 @@ export class SegmentedUpload implements StreamingUpload {
   /**
    * Where the next object ends: after the last whole line within a segment,
    * or after the first line when that line alone is longer; 0 when no line
-   * has ended yet.
+   * has ended yet. Without `wholeLines`: after a segment.
    */
   #cutPoint(): number {
+    if (!this.#wholeLines) return Math.min(this.#filled, this.#segmentSize);
     const buffer = this.#current!;
     const within = Math.min(this.#filled, this.#segmentSize);
     const last = buffer.lastIndexOf(NEWLINE, within - 1);
@@ -170,7 +190,7 @@ export class SegmentedUpload implements StreamingUpload {
       this.#current = next;
     }
     this.#filled = rest;
-    const key = segmentKey(this.#params.Prefix, this.#sent++);
+    const key = segmentKey(this.#params.Prefix, this.#sent++, this.#suffix);
     const { Bucket, Prefix: _, ...objectParams } = this.#params;
     this.#inFlight = this.#s3.send(
       new PutObjectCommand({

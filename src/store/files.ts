@@ -47,7 +47,10 @@ export const FileRecord = z.object({
   /** Unix seconds. */
   createdAt: z.number().int(),
   location: FileLocation,
-  /** S3 key of the bytes `GET /v1/files/{id}/content` returns. */
+  /**
+   * S3 key of the bytes `GET /v1/files/{id}/content` returns; a folder when it
+   * ends in `/` (its objects in key order hold the bytes).
+   */
   contentKey: z.string(),
   /** Set when the object at `contentKey` is stored gzip-compressed (upload originals). */
   contentEncoding: z.literal("gzip").optional(),

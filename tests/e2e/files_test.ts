@@ -321,18 +321,31 @@ Deno.test("POST /v1/files refuses more requests than Bedrock's per-job limit, mo
   }
 });
 
-Deno.test("a 20 MB upload to Batchgate as deployed streams to S3 as whole-line objects and reads back byte for byte", async () => {
+Deno.test("a 20 MB upload to Batchgate as deployed streams to S3 as folders of objects and reads back byte for byte", async () => {
   // A child process with the start task's V8 flags, so the paced GC runs mid-upload.
   const stack = await startStack({ subprocess: true });
   try {
     const lines = 2_000;
-    const text = chatLines(lines, {
-      text: (i) => `Request ${i}: ` + `summarise part ${i % 97} of the report, `.repeat(300),
-    });
+    // Hex digits from a fixed pseudo-random sequence (xorshift) barely compress, so the
+    // compressed original spans more than one 8 MiB object too.
+    let seed = 7;
+    const hex = (n: number) => {
+      let out = "";
+      for (let i = 0; i < n; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        out += (seed >>> 28).toString(16);
+      }
+      return out;
+    };
+    const text = chatLines(lines, { text: (i) => `Request ${i}: ${hex(10_000)}` });
     const size = new TextEncoder().encode(text).length;
     assert.ok(size > 20_000_000, `${size} bytes`);
     const file = await uploadJsonl(stack.client(), text);
     assert.equal(file.bytes, size);
+    const originals = await listObjectKeys(stack, `batchgate/files/${file.id}/original/`);
+    assert.ok(originals.length >= 2, `${originals.length} objects`);
 
     const res = await fetch(`${stack.url}/v1/files/${file.id}/content`, {
       headers: { authorization: `Bearer ${STACK_MASTER_KEY}` },

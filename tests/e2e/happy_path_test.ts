@@ -34,14 +34,14 @@ Deno.test("a batch runs end to end through the openai SDK, S3 and the Bedrock em
     const keys = (listed.Contents ?? []).map((o) => o.Key).sort();
     assert.deepEqual(keys, [
       `batchgate/files/${file.id}/bedrock/00001.jsonl`,
-      `batchgate/files/${file.id}/input.jsonl.gz`,
+      `batchgate/files/${file.id}/original/00001.gz`,
       `batchgate/files/${file.id}/records.jsonl`,
     ]);
     // The original is kept gzip-compressed; the content route above returned it decompressed.
     const originalObj = await stack.s3.send(
       new GetObjectCommand({
         Bucket: STACK_BUCKET,
-        Key: `batchgate/files/${file.id}/input.jsonl.gz`,
+        Key: `batchgate/files/${file.id}/original/00001.gz`,
       }),
     );
     const gz = await originalObj.Body!.transformToByteArray();

@@ -3,6 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { startS3rver } from "../../src/demo/s3rver.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { SegmentedUpload, segmentKey } from "../../src/storage/segmented_upload.ts";
+import { ObjectStore } from "../../src/storage/object_store.ts";
 
 const KIB = 1024;
 const encoder = new TextEncoder();
@@ -37,7 +38,7 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
       Bucket: "test",
       Prefix: prefix,
       ContentType: "application/jsonl",
-    }, segment);
+    }, { segmentSize: segment });
     const writer = up.writable.getWriter();
     for (let i = 0; i < data.length; i += chunk) {
       // The caller may reuse its chunk once write() resolves: overwrite it to prove the copy.
@@ -92,8 +93,39 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
       });
     }
 
+    await t.step(
+      "without wholeLines: cut at the segment size; ObjectStore.read joins the folder",
+      async () => {
+        const data = new Uint8Array(300 * KIB + 17).map((_, i) => (i * 7 + 3) & 0xff);
+        const up = new SegmentedUpload(s3, { Bucket: "test", Prefix: "bytes/" }, {
+          segmentSize: 64 * KIB,
+          wholeLines: false,
+          suffix: ".bin",
+        });
+        const writer = up.writable.getWriter();
+        for (let i = 0; i < data.length; i += 10_000) await writer.write(data.slice(i, i + 10_000));
+        await writer.close();
+        await up.done;
+        const keys = await list("bytes/");
+        assert.deepEqual(keys, [1, 2, 3, 4, 5].map((n) => `bytes/0000${n}.bin`));
+        assert.deepEqual((await Promise.all(keys.map(read))).map((b) => b.length), [
+          ...Array(4).fill(64 * KIB),
+          44 * KIB + 17,
+        ]);
+        const store = new ObjectStore(s3);
+        const joined = await new Response(await store.read({ bucket: "test", key: "bytes/" }))
+          .bytes();
+        assert.deepEqual(joined, data);
+        assert.equal(await store.read({ bucket: "test", key: "nothing-here/" }), null);
+        await store.delete("test", ["bytes/"]);
+        assert.deepEqual(await list("bytes/"), []);
+      },
+    );
+
     await t.step("abort deletes the objects already stored", async () => {
-      const up = new SegmentedUpload(s3, { Bucket: "test", Prefix: "aborted/" }, 64 * KIB);
+      const up = new SegmentedUpload(s3, { Bucket: "test", Prefix: "aborted/" }, {
+        segmentSize: 64 * KIB,
+      });
       const writer = up.writable.getWriter();
       await writer.write(jsonl(1000, () => 300));
       writer.releaseLock();
@@ -104,7 +136,9 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
     });
 
     await t.step("a failed PUT rejects the upload", async () => {
-      const up = new SegmentedUpload(s3, { Bucket: "no-such-bucket", Prefix: "x/" }, 64 * KIB);
+      const up = new SegmentedUpload(s3, { Bucket: "no-such-bucket", Prefix: "x/" }, {
+        segmentSize: 64 * KIB,
+      });
       const writer = up.writable.getWriter();
       const writing = (async () => {
         for (let i = 0; i < 10; i++) await writer.write(jsonl(500, () => 300));
