@@ -14,7 +14,7 @@ import {
 import { listPage, type ListPageOptions } from "../store/owned.ts";
 import { deploymentAt, objectStoreFor } from "./deployments.ts";
 import { log } from "../log.ts";
-import { gunzip } from "../storage/gzip.ts";
+import { decompress } from "../storage/compression.ts";
 
 /** OpenAI's file object. */
 export interface OpenAIFile {
@@ -74,7 +74,7 @@ export async function fileContent(
       code: "content_missing",
     });
   }
-  return file.contentEncoding === "gzip" ? gunzip(stream) : stream;
+  return file.contentEncoding ? decompress(stream, file.contentEncoding) : stream;
 }
 
 /** One page of the principal's files. */

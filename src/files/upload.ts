@@ -1,6 +1,6 @@
 /**
  * `POST /v1/files`: streams a multipart upload into S3 as the original bytes
- * (gzip-compressed), the Bedrock JSONL and the record map, validating every line on the way.
+ * (zstd-compressed), the Bedrock JSONL and the record map, validating every line on the way.
  * On any failure every upload is aborted and nothing is stored.
  * @module
  */
@@ -34,7 +34,7 @@ import {
   translatorOf,
 } from "./deployments.ts";
 import { log } from "../log.ts";
-import { gunzip, gzipStream } from "../storage/gzip.ts";
+import { compressStream, decompress } from "../storage/compression.ts";
 import { assertBudgetLeft } from "../auth/budgets.ts";
 
 /** The upload as the route hands it over. */
@@ -51,7 +51,7 @@ export interface UploadRequest {
 export function inputFileKeys(deployment: Deployment, fileId: string) {
   const base = `${deployment.s3.prefix}files/${fileId}/`;
   return {
-    /** The uploaded bytes as one gzip stream, cut into `00001.gz`, `00002.gz`, …. */
+    /** The uploaded bytes as one zstd stream, cut into `00001.zst`, `00002.zst`, …. */
     original: `${base}original/`,
     /** Whole-line `00001.jsonl`, `00002.jsonl`, …; a Bedrock job takes the folder as its input. */
     bedrock: `${base}bedrock/`,
@@ -70,26 +70,29 @@ class StagedObjects {
   constructor(readonly deployment: Deployment, deps: AppDeps) {
     this.store = objectStoreFor(deps.aws, deployment);
   }
-  start(key: string, options: { gzip?: boolean } = {}): WritableStreamDefaultWriter<Uint8Array> {
+  start(
+    key: string,
+    options: { compress?: boolean } = {},
+  ): WritableStreamDefaultWriter<Uint8Array> {
     const loc = { bucket: this.deployment.s3.bucket, key };
     // One part or object in flight per upload keeps memory low; ingestion, not S3, sets the pace.
     // A compressed original gets a quarter of the bytes, so smaller objects do.
     const upload = !key.endsWith("/")
       ? this.store.startUpload(loc, { queueSize: 1 })
-      : options.gzip
+      : options.compress
       ? this.store.startSegmentedUpload(loc, {
-        contentType: "application/gzip",
+        contentType: "application/zstd",
         wholeLines: false,
-        suffix: ".gz",
+        suffix: ".zst",
         segmentSize: MIN_PART_SIZE,
       })
       : this.store.startSegmentedUpload(loc);
     this.uploads.set(key, upload);
-    if (!options.gzip) return upload.writable.getWriter();
-    const gzip = gzipStream();
+    if (!options.compress) return upload.writable.getWriter();
+    const compressor = compressStream("zstd");
     // A failure reaches the caller through `upload.done`.
-    gzip.readable.pipeTo(upload.writable).catch(() => {});
-    return gzip.writable.getWriter();
+    compressor.readable.pipeTo(upload.writable).catch(() => {});
+    return compressor.writable.getWriter();
   }
   async finish(writers: WritableStreamDefaultWriter<Uint8Array>[]): Promise<void> {
     await Promise.all(writers.map((w) => w.close()));
@@ -226,7 +229,7 @@ export async function uploadFile(
         name: "file",
         filename: ingested.filename,
         contentType: null,
-        body: gunzip(original),
+        body: decompress(original, "zstd"),
       }, {
         fileId,
         target: group,
@@ -252,7 +255,7 @@ export async function uploadFile(
       createdAt: Math.floor(deps.now() / 1000),
       location: locationOf(target.deployment),
       contentKey: keys.original,
-      contentEncoding: "gzip",
+      contentEncoding: "zstd",
       objectKeys: [keys.original, keys.bedrock, keys.mapping],
       input: {
         bedrockKey: keys.bedrock,
@@ -325,7 +328,7 @@ async function ingestPart(
       const keys = inputFileKeys(deployment, options.fileId);
       const sinks: IngestSinks = {};
       if (!options.keepOriginal) {
-        sinks.original = staged.start(keys.original, { gzip: true });
+        sinks.original = staged.start(keys.original, { compress: true });
         writers.push(sinks.original);
       }
       if (target) {

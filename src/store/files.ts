@@ -52,8 +52,11 @@ export const FileRecord = z.object({
    * ends in `/` (its objects in key order hold the bytes).
    */
   contentKey: z.string(),
-  /** Set when the object at `contentKey` is stored gzip-compressed (upload originals). */
-  contentEncoding: z.literal("gzip").optional(),
+  /**
+   * Set when the bytes at `contentKey` are stored compressed (upload
+   * originals: zstd; gzip for uploads stored before zstd).
+   */
+  contentEncoding: z.enum(["gzip", "zstd"]).optional(),
   /** S3 keys to delete with the file; a key ending in `/` is a folder. */
   objectKeys: z.array(z.string()),
   input: BatchInputInfo.nullable(),

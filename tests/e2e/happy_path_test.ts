@@ -34,19 +34,19 @@ Deno.test("a batch runs end to end through the openai SDK, S3 and the Bedrock em
     const keys = (listed.Contents ?? []).map((o) => o.Key).sort();
     assert.deepEqual(keys, [
       `batchgate/files/${file.id}/bedrock/00001.jsonl`,
-      `batchgate/files/${file.id}/original/00001.gz`,
+      `batchgate/files/${file.id}/original/00001.zst`,
       `batchgate/files/${file.id}/records.jsonl`,
     ]);
-    // The original is kept gzip-compressed; the content route above returned it decompressed.
+    // The original is kept zstd-compressed; the content route above returned it decompressed.
     const originalObj = await stack.s3.send(
       new GetObjectCommand({
         Bucket: STACK_BUCKET,
-        Key: `batchgate/files/${file.id}/original/00001.gz`,
+        Key: `batchgate/files/${file.id}/original/00001.zst`,
       }),
     );
-    const gz = await originalObj.Body!.transformToByteArray();
-    assert.deepEqual([...gz.subarray(0, 2)], [0x1f, 0x8b]);
-    assert.ok(gz.length < new TextEncoder().encode(text).length);
+    const packed = await originalObj.Body!.transformToByteArray();
+    assert.deepEqual([...packed.subarray(0, 4)], [0x28, 0xb5, 0x2f, 0xfd]);
+    assert.ok(packed.length < new TextEncoder().encode(text).length);
     const bedrockObj = await stack.s3.send(
       new GetObjectCommand({
         Bucket: STACK_BUCKET,
