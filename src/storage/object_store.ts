@@ -97,17 +97,23 @@ export class ObjectStore {
 
   /**
    * Starts a streamed upload into a folder of objects of up to
-   * {@linkcode PART_SIZE} each (see {@linkcode SegmentedUpload}), one in
-   * flight at a time; {@linkcode read} on the folder streams them back as one.
+   * {@linkcode PART_SIZE} each (see {@linkcode SegmentedUpload});
+   * {@linkcode read} on the folder streams them back as one.
    * @param folder bucket and prefix (ending in `/`)
    * @param options.wholeLines cut only at line ends (default true)
    * @param options.suffix object name suffix (default `.jsonl`)
    * @param options.segmentSize bytes per object (default {@linkcode PART_SIZE})
+   * @param options.queueSize objects uploading at once (default 1)
    */
   startSegmentedUpload(
     folder: S3Location,
-    options: { contentType?: string; wholeLines?: boolean; suffix?: string; segmentSize?: number } =
-      {},
+    options: {
+      contentType?: string;
+      wholeLines?: boolean;
+      suffix?: string;
+      segmentSize?: number;
+      queueSize?: number;
+    } = {},
   ): SegmentedUpload {
     return new SegmentedUpload(this.#s3, {
       Bucket: folder.bucket,
@@ -118,6 +124,7 @@ export class ObjectStore {
       segmentSize: options.segmentSize ?? PART_SIZE,
       wholeLines: options.wholeLines,
       suffix: options.suffix,
+      queueSize: options.queueSize,
     });
   }
 

@@ -5,8 +5,8 @@
  * `.jsonl` in it, so the Bedrock JSONL, cut at line ends, needs no multipart
  * upload, and neither does the compressed original. Nothing waits for
  * CompleteMultipartUpload, which on some S3-compatible stores (s3rver) copies
- * and hashes every byte once more. Memory is two segment buffers, reused,
- * like a multipart upload with one part in flight.
+ * and hashes every byte once more. Memory is `queueSize + 1` segment
+ * buffers, reused, as in a multipart upload.
  * @module
  */
 import {
@@ -30,6 +30,8 @@ export interface SegmentOptions {
   wholeLines?: boolean;
   /** Object name suffix (default `.jsonl`). */
   suffix?: string;
+  /** Objects uploading at once (default 1); memory is about `queueSize + 1` segments. */
+  queueSize?: number;
 }
 
 /** Key of the `index`-th (0-based) object of a segmented upload under `prefix`. */
@@ -66,8 +68,9 @@ export class SegmentedUpload implements StreamingUpload {
   readonly #settle: { resolve: () => void; reject: (error: unknown) => void };
   #current: Uint8Array | null = null;
   #filled = 0;
-  #spare: Uint8Array | null = null;
-  #inFlight: Promise<void> | null = null;
+  #spares: Uint8Array[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #queueSize: number;
   #sent = 0;
   #failure: { error: unknown } | null = null;
   #cleanup: Promise<void> | null = null;
@@ -83,6 +86,7 @@ export class SegmentedUpload implements StreamingUpload {
     this.#segmentSize = options.segmentSize;
     this.#wholeLines = options.wholeLines ?? true;
     this.#suffix = options.suffix ?? ".jsonl";
+    this.#queueSize = Math.max(1, options.queueSize ?? 1);
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     this.done = promise;
     // The caller awaits `done` or calls abort(); never leave a rejection unhandled.
@@ -132,9 +136,8 @@ export class SegmentedUpload implements StreamingUpload {
   async #write(chunk: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < chunk.length) {
-      const buffer = this.#current ??= this.#spare ??
+      const buffer = this.#current ??= this.#spares.pop() ??
         new Uint8Array(Math.min(FIRST_BUFFER_BYTES, this.#segmentSize));
-      if (buffer === this.#spare) this.#spare = null;
       if (this.#filled === buffer.length) {
         const end = buffer.length < this.#segmentSize ? 0 : this.#cutPoint();
         if (end > 0) await this.#send(end);
@@ -175,7 +178,7 @@ export class SegmentedUpload implements StreamingUpload {
 
   /** Sends the first `end` bytes of the current buffer as the next object; the rest carries over. */
   async #send(end: number): Promise<void> {
-    if (this.#inFlight) await this.#inFlight;
+    while (this.#inFlight.size >= this.#queueSize) await Promise.race(this.#inFlight);
     this.#throwIfFailed();
     const buffer = this.#current!;
     const rest = this.#filled - end;
@@ -184,15 +187,14 @@ export class SegmentedUpload implements StreamingUpload {
       // More than a segment left (after a long line) is cut again before more is written.
       const next = rest > this.#segmentSize
         ? new Uint8Array(rest)
-        : this.#spare ?? new Uint8Array(this.#segmentSize);
-      if (next === this.#spare) this.#spare = null;
+        : this.#spares.pop() ?? new Uint8Array(this.#segmentSize);
       next.set(buffer.subarray(end, this.#filled));
       this.#current = next;
     }
     this.#filled = rest;
     const key = segmentKey(this.#params.Prefix, this.#sent++, this.#suffix);
     const { Bucket, Prefix: _, ...objectParams } = this.#params;
-    this.#inFlight = this.#s3.send(
+    const task: Promise<void> = this.#s3.send(
       new PutObjectCommand({
         ...objectParams,
         Bucket,
@@ -202,12 +204,13 @@ export class SegmentedUpload implements StreamingUpload {
       }),
     ).then(() => {
       // Only segment-size buffers are kept for reuse; grown ones go.
-      if (buffer.length === this.#segmentSize) this.#spare = buffer;
+      if (buffer.length === this.#segmentSize) this.#spares.push(buffer);
     }).catch((error) => {
       this.#failure ??= { error };
     }).finally(() => {
-      this.#inFlight = null;
+      this.#inFlight.delete(task);
     });
+    this.#inFlight.add(task);
   }
 
   async #finish(): Promise<void> {
@@ -220,7 +223,7 @@ export class SegmentedUpload implements StreamingUpload {
       this.#current ??= new Uint8Array(0);
       await this.#send(this.#filled);
     }
-    if (this.#inFlight) await this.#inFlight;
+    while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
     this.#throwIfFailed();
     this.#release();
     this.#settle.resolve();
@@ -231,7 +234,7 @@ export class SegmentedUpload implements StreamingUpload {
     this.#failure ??= { error };
     this.#settle.reject(this.#failure.error);
     this.#cleanup ??= (async () => {
-      if (this.#inFlight) await this.#inFlight;
+      while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
       this.#release();
       const keys = this.keys;
       if (keys.length === 0) return;
@@ -247,7 +250,7 @@ export class SegmentedUpload implements StreamingUpload {
 
   #release(): void {
     this.#current = null;
-    this.#spare = null;
+    this.#spares = [];
     this.#filled = 0;
   }
 }

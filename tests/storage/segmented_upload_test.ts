@@ -33,12 +33,18 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
     const res = await s3.send(new GetObjectCommand({ Bucket: "test", Key: key }));
     return new Uint8Array(await res.Body!.transformToByteArray());
   };
-  const upload = async (prefix: string, data: Uint8Array, chunk: number, segment: number) => {
+  const upload = async (
+    prefix: string,
+    data: Uint8Array,
+    chunk: number,
+    segment: number,
+    queueSize = 1,
+  ) => {
     const up = new SegmentedUpload(s3, {
       Bucket: "test",
       Prefix: prefix,
       ContentType: "application/jsonl",
-    }, { segmentSize: segment });
+    }, { segmentSize: segment, queueSize });
     const writer = up.writable.getWriter();
     for (let i = 0; i < data.length; i += chunk) {
       // The caller may reuse its chunk once write() resolves: overwrite it to prove the copy.
@@ -52,7 +58,7 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
   };
   try {
     for (
-      const [name, data, chunk, segment] of [
+      const [name, data, chunk, segment, queueSize] of [
         ["empty: one empty object", new Uint8Array(0), 1, 64 * KIB],
         ["one small object", jsonl(10, () => 50), 7, 64 * KIB],
         [
@@ -62,6 +68,7 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
           64 * KIB,
         ],
         ["chunks larger than a segment", jsonl(3000, () => 300), 200 * KIB, 64 * KIB],
+        ["three objects in flight", jsonl(3000, (i) => 200 + (i % 13) * 40), 50_000, 64 * KIB, 3],
         [
           "a line longer than a segment",
           jsonl(30, (i) => i === 12 ? 300 * KIB : 4 * KIB),
@@ -72,7 +79,7 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
     ) {
       await t.step(name, async () => {
         const prefix = `${name.split(":")[0]!.replaceAll(" ", "-")}/`;
-        const up = await upload(prefix, data, chunk, segment);
+        const up = await upload(prefix, data, chunk, segment, queueSize);
         const keys = await list(prefix);
         assert.deepEqual(keys, up.keys);
         assert.deepEqual(keys, keys.map((_, i) => segmentKey(prefix, i)));
