@@ -8,6 +8,20 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { AwsTarget } from "../config/load.ts";
 import { S3Transport } from "./s3_transport.ts";
 
+/**
+ * A request that carries its body's CRC32 (`x-amz-checksum-crc32`, which S3
+ * checks, and which is signed with the other headers) is signed with
+ * `UNSIGNED-PAYLOAD` instead of its body's SHA-256. The SDK hashes every
+ * byte of a body it signs on the JavaScript thread: for uploads that was
+ * 4% of the ingest thread's time, and CRC32 costs an eighth of that.
+ */
+// deno-lint-ignore no-explicit-any
+const unsignedPayloadWithCrc32 = (next: any) => (args: any) => {
+  const headers = (args.request as { headers?: Record<string, string> }).headers;
+  if (headers?.["x-amz-checksum-crc32"]) headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
+  return next(args);
+};
+
 /** Builds and caches S3 and Bedrock clients. */
 export class AwsClients {
   #s3 = new Map<string, S3Client>();
@@ -35,6 +49,11 @@ export class AwsClients {
         responseChecksumValidation: "WHEN_REQUIRED",
         requestHandler: new S3Transport(),
         expectContinueHeader: false,
+      });
+      client.middlewareStack.addRelativeTo(unsignedPayloadWithCrc32, {
+        relation: "before",
+        toMiddleware: "httpSigningMiddleware",
+        name: "unsignedPayloadWithCrc32",
       });
       this.#s3.set(id, client);
     }

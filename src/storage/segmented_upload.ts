@@ -15,7 +15,18 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { crc32 } from "node:zlib";
 import type { StreamingUpload } from "./object_store.ts";
+
+/**
+ * The CRC32 of `bytes` as S3 wants it in `x-amz-checksum-crc32`: base64 of
+ * the four big-endian bytes. S3 checks it; the S3 client then signs the
+ * request without hashing the body (`src/aws/clients.ts`).
+ */
+export function crc32Base64(bytes: Uint8Array): string {
+  const crc = crc32(bytes) >>> 0;
+  return btoa(String.fromCharCode(crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff));
+}
 
 /** Object parameters of a {@linkcode SegmentedUpload}; `Prefix` names the folder (ends in `/`). */
 export type SegmentParams =
@@ -194,13 +205,15 @@ export class SegmentedUpload implements StreamingUpload {
     this.#filled = rest;
     const key = segmentKey(this.#params.Prefix, this.#sent++, this.#suffix);
     const { Bucket, Prefix: _, ...objectParams } = this.#params;
+    const body = buffer.subarray(0, end);
     const task: Promise<void> = this.#s3.send(
       new PutObjectCommand({
         ...objectParams,
         Bucket,
         Key: key,
-        Body: buffer.subarray(0, end),
+        Body: body,
         ContentLength: end,
+        ChecksumCRC32: crc32Base64(body),
       }),
     ).then(() => {
       // Only segment-size buffers are kept for reuse; grown ones go.

@@ -1,7 +1,9 @@
 import assert from "assert";
 import { startS3rver } from "../../src/demo/s3rver.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
+import { createHash } from "node:crypto";
 import { ObjectStore } from "../../src/storage/object_store.ts";
+import { crc32Base64 } from "../../src/storage/segmented_upload.ts";
 
 Deno.test("ObjectStore reads objects as fetch byte streams and writes, lists and deletes over node:http", async () => {
   const dir = await Deno.makeTempDir();
@@ -129,6 +131,53 @@ Deno.test("ObjectStore uploads send their bodies at once, without waiting for 10
       ].toSorted(),
     );
     assert.equal(seen.at(-1), complete);
+  } finally {
+    aws.destroy();
+    await server.shutdown();
+  }
+});
+
+Deno.test("segmented uploads send each object's CRC32 and sign UNSIGNED-PAYLOAD; other bodies sign their SHA-256", async () => {
+  assert.equal(crc32Base64(new TextEncoder().encode("hello world\n")), "rwg7LQ==");
+  const seen: { url: string; headers: Headers; body: Uint8Array }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    seen.push({
+      url: req.url,
+      headers: req.headers,
+      body: new Uint8Array(await req.arrayBuffer()),
+    });
+    return new Response(null, { headers: { etag: '"o"' } });
+  });
+  const aws = new AwsClients();
+  try {
+    const store = new ObjectStore(aws.s3({
+      region: "us-east-1",
+      endpoint: `http://127.0.0.1:${server.addr.port}`,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    }));
+    const upload = store.startSegmentedUpload({ bucket: "test", key: "folder/" });
+    const writer = upload.writable.getWriter();
+    const line = new TextEncoder().encode(`{"recordId":"R1","pad":"${"x".repeat(1000)}"}\n`);
+    for (let i = 0; i < 10_000; i++) await writer.write(line);
+    await writer.close();
+    await upload.done;
+    await store.put({ bucket: "test", key: "plain.json" }, "{}");
+
+    const puts = seen.filter((r) => r.url.includes("/folder/"));
+    assert.equal(puts.length, 2);
+    for (const { headers, body } of puts) {
+      assert.equal(headers.get("x-amz-content-sha256"), "UNSIGNED-PAYLOAD");
+      assert.equal(headers.get("x-amz-checksum-crc32"), crc32Base64(body));
+      const signed = /SignedHeaders=([^,]+)/.exec(headers.get("authorization") ?? "")![1]!;
+      assert.ok(signed.split(";").includes("x-amz-checksum-crc32"), signed);
+      assert.ok(signed.split(";").includes("x-amz-content-sha256"), signed);
+    }
+    const plain = seen.find((r) => r.url.includes("/plain.json"))!;
+    assert.equal(plain.headers.get("x-amz-checksum-crc32"), null);
+    assert.equal(
+      plain.headers.get("x-amz-content-sha256"),
+      createHash("sha256").update(plain.body).digest("hex"),
+    );
   } finally {
     aws.destroy();
     await server.shutdown();
