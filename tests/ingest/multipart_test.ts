@@ -115,3 +115,36 @@ Deno.test("boundaryOf() reads quoted and bare boundaries and refuses other types
   assert.equal(boundaryOf("application/json"), null);
   assert.equal(boundaryOf(undefined), null);
 });
+
+Deno.test("parseMultipart() finds delimiters, not their prefixes, at any chunking", async () => {
+  const boundary = "----formdata-XyZ-0123456789abcdef";
+  const delimiter = `\r\n--${boundary}`;
+  // Every proper prefix of the delimiter, each followed by a byte that breaks the match.
+  let content = "";
+  for (let k = 1; k < delimiter.length; k++) content += delimiter.slice(0, k) + "!" + "x".repeat(k);
+  content = content.repeat(200);
+  const body = new TextEncoder().encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nbatch` +
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jsonl"\r\n\r\n` +
+      content + `\r\n--${boundary}--\r\n`,
+  );
+  for (const size of [1, 3, 44, 45, 4096, 300_000]) {
+    let offset = 0;
+    const stream = new ReadableStream({
+      type: "bytes",
+      pull(ctl) {
+        if (offset >= body.length) {
+          ctl.close();
+          ctl.byobRequest?.respond(0);
+          return;
+        }
+        ctl.enqueue(body.slice(offset, offset += size));
+      },
+    });
+    const seen: Record<string, string> = {};
+    for await (const part of parseMultipart(stream, boundary)) {
+      seen[part.name] = await new Response(part.body).text();
+    }
+    assert.deepEqual(seen, { purpose: "batch", file: content }, `chunks of ${size}`);
+  }
+});
