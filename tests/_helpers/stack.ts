@@ -276,13 +276,14 @@ export function chatLines(n: number, options: ChatLinesOptions = {}): string {
   return lines.join("\n") + "\n";
 }
 
-/** Uploads JSONL text with the SDK; extra form fields pass through as the SDK sends them. */
+/** Uploads JSONL (text or bytes) with the SDK; extra form fields pass through as the SDK sends them. */
 export async function uploadJsonl(
   client: OpenAI,
-  text: string,
+  text: string | Uint8Array,
   extra: Record<string, string> = {},
 ): Promise<OpenAI.FileObject> {
-  const file = await toFile(new TextEncoder().encode(text), "requests.jsonl");
+  const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
+  const file = await toFile(bytes, "requests.jsonl");
   return await client.files.create({ file, purpose: "batch", ...extra } as OpenAI.FileCreateParams);
 }
 

@@ -52,6 +52,15 @@ Deno.test("POST /v1/files accepts LiteLLM's curl form and the SDK's forms", asyn
       assert.equal(content.length, 3);
     });
 
+    await t.step("a byte order mark before the first line is accepted and kept", async () => {
+      const text = "\uFEFF" + chatLines(3);
+      const file = await uploadJsonl(stack.client(), text);
+      const res = await fetch(`${stack.url}/v1/files/${file.id}/content`, {
+        headers: { authorization: `Bearer ${STACK_MASTER_KEY}` },
+      });
+      assert.deepEqual(new Uint8Array(await res.arrayBuffer()), new TextEncoder().encode(text));
+    });
+
     await t.step("no target: the lines' body.model decides", async () => {
       const file = await uploadJsonl(stack.client(), chatLines(2, { model: "bedrock-batch-nova" }));
       assert.equal(file.purpose, "batch");
@@ -137,7 +146,12 @@ Deno.test("POST /v1/files refuses bad input with the line number and stores noth
   const stack = await startStack();
   try {
     const client = stack.client();
-    const expectError = async (text: string, status: number, pattern: RegExp, extra = {}) => {
+    const expectError = async (
+      text: string | Uint8Array,
+      status: number,
+      pattern: RegExp,
+      extra = {},
+    ) => {
       const before = await listObjectKeys(stack);
       const error = await uploadJsonl(client, text, extra).then(
         () => assert.fail("upload should fail"),
@@ -156,6 +170,26 @@ Deno.test("POST /v1/files refuses bad input with the line number and stores noth
       const text = [...good.slice(0, 3), "{not json", ...good.slice(3)].join("\n");
       const body = await expectError(text, 400, /^Line 4: not valid JSON/);
       assert.equal(body.line, 4);
+    });
+    await t.step("bytes that are not UTF-8, reported in line order", async () => {
+      const encode = (lines: string[]) =>
+        new TextEncoder().encode(lines.map((l) => l + "\n").join(""));
+      const many = chatLines(600, { text: (i) => `Question ${i}: ${"é".repeat(i % 50)}` })
+        .split("\n").filter(Boolean);
+      // Line 400 gets a byte that is never UTF-8, inside its JSON string.
+      const bad = (lines: string[], at: number) => {
+        const head = encode(lines.slice(0, at - 1));
+        const line = new TextEncoder().encode(lines[at - 1]!);
+        line[line.length - 5] = 0xff;
+        const tail = encode(lines.slice(at));
+        return new Uint8Array([...head, ...line, 10, ...tail]);
+      };
+      const body = await expectError(bad(many, 400), 400, /^Line 400: not valid UTF-8/);
+      assert.equal(body.line, 400);
+      await expectError(bad(good.filter(Boolean), 1), 400, /^Line 1: not valid UTF-8/);
+      // An earlier line that is not JSON is reported first.
+      const earlier = [...many.slice(0, 9), "{not json", ...many.slice(10)];
+      await expectError(bad(earlier, 400), 400, /^Line 10: not valid JSON/);
     });
     await t.step("duplicate custom_id", async () => {
       await expectError(
