@@ -18,7 +18,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import type { StreamingUpload } from "./object_store.ts";
+import { UploadLifecycle } from "./upload_lifecycle.ts";
 
 /** Object parameters of {@linkcode MultipartUpload}: sent on PutObject or CreateMultipartUpload. */
 export type UploadParams =
@@ -48,14 +48,11 @@ const FIRST_BUFFER_BYTES = 256 * 1024;
  * await upload.done;
  * ```
  */
-export class MultipartUpload implements StreamingUpload {
-  readonly writable: WritableStream<Uint8Array>;
-  readonly done: Promise<void>;
+export class MultipartUpload extends UploadLifecycle {
   readonly #s3: S3Client;
   readonly #params: UploadParams;
   readonly #partSize: number;
   readonly #queueSize: number;
-  readonly #settle: { resolve: () => void; reject: (error: unknown) => void };
   #free: Uint8Array[] = [];
   #current: Uint8Array | null = null;
   #filled = 0;
@@ -63,8 +60,6 @@ export class MultipartUpload implements StreamingUpload {
   #nextPart = 1;
   readonly #parts: CompletedPart[] = [];
   readonly #inFlight = new Set<Promise<void>>();
-  #failure: { error: unknown } | null = null;
-  #cleanup: Promise<void> | null = null;
 
   /**
    * @param s3 the client to send with
@@ -72,44 +67,14 @@ export class MultipartUpload implements StreamingUpload {
    * @param options part size and concurrency
    */
   constructor(s3: S3Client, params: UploadParams, options: MultipartUploadOptions) {
+    super();
     this.#s3 = s3;
     this.#params = params;
     this.#partSize = options.partSize;
     this.#queueSize = Math.max(1, options.queueSize);
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    this.done = promise;
-    // The caller awaits `done` or calls abort(); never leave a rejection unhandled.
-    promise.catch(() => {});
-    this.#settle = { resolve, reject };
-    this.writable = new WritableStream<Uint8Array>({
-      write: (chunk) => this.#guard(() => this.#write(chunk)),
-      close: () => this.#guard(() => this.#finish()),
-      abort: (reason) => this.#fail(reason ?? new Error("Upload aborted")),
-    });
   }
 
-  /** Aborts the upload: no part is left behind and `done` rejects. */
-  async abort(): Promise<void> {
-    await this.writable.abort().catch(() => {});
-    await this.#fail(new Error("Upload aborted"));
-  }
-
-  async #guard(work: () => Promise<void>): Promise<void> {
-    try {
-      this.#throwIfFailed();
-      await work();
-      this.#throwIfFailed();
-    } catch (error) {
-      await this.#fail(error);
-      throw error;
-    }
-  }
-
-  #throwIfFailed(): void {
-    if (this.#failure) throw this.#failure.error;
-  }
-
-  async #write(chunk: Uint8Array): Promise<void> {
+  protected async writeChunk(chunk: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < chunk.length) {
       // A full buffer goes up only once more bytes follow, so a body of exactly one part is a PutObject.
@@ -141,7 +106,7 @@ export class MultipartUpload implements StreamingUpload {
 
   async #sendCurrent(): Promise<void> {
     while (this.#inFlight.size >= this.#queueSize) await Promise.race(this.#inFlight);
-    this.#throwIfFailed();
+    this.throwIfFailed();
     this.#uploadId ??= await this.#create();
     const buffer = this.#current!;
     const size = this.#filled;
@@ -160,11 +125,11 @@ export class MultipartUpload implements StreamingUpload {
     ).then((out) => {
       this.#parts.push({ PartNumber: partNumber, ETag: out.ETag });
     }).catch((error) => {
-      this.#failure ??= { error };
+      this.recordFailure(error);
     }).finally(() => {
       this.#inFlight.delete(task);
       // Only full-size buffers go back to the pool.
-      if (buffer.length === this.#partSize && this.#failure === null) this.#free.push(buffer);
+      if (buffer.length === this.#partSize && !this.failed) this.#free.push(buffer);
     });
     this.#inFlight.add(task);
   }
@@ -175,7 +140,7 @@ export class MultipartUpload implements StreamingUpload {
     return out.UploadId;
   }
 
-  async #finish(): Promise<void> {
+  protected async complete(): Promise<void> {
     if (this.#uploadId === undefined) {
       const body = this.#current?.subarray(0, this.#filled) ?? new Uint8Array(0);
       await this.#s3.send(
@@ -184,7 +149,7 @@ export class MultipartUpload implements StreamingUpload {
     } else {
       if (this.#filled > 0) await this.#sendCurrent();
       while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
-      this.#throwIfFailed();
+      this.throwIfFailed();
       const parts = [...this.#parts].sort((a, b) => a.PartNumber! - b.PartNumber!);
       await this.#s3.send(
         new CompleteMultipartUploadCommand({
@@ -196,26 +161,20 @@ export class MultipartUpload implements StreamingUpload {
       );
     }
     this.#release();
-    this.#settle.resolve();
   }
 
-  /** Records the first failure, rejects `done` and aborts the multipart upload once. */
-  #fail(error: unknown): Promise<void> {
-    this.#failure ??= { error };
-    this.#settle.reject(this.#failure.error);
-    this.#cleanup ??= (async () => {
-      while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
-      this.#release();
-      if (this.#uploadId === undefined) return;
-      await this.#s3.send(
-        new AbortMultipartUploadCommand({
-          Bucket: this.#params.Bucket,
-          Key: this.#params.Key,
-          UploadId: this.#uploadId,
-        }),
-      ).catch(() => {});
-    })();
-    return this.#cleanup;
+  /** Aborts the multipart upload, so no part is left behind. */
+  protected async discardStored(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
+    this.#release();
+    if (this.#uploadId === undefined) return;
+    await this.#s3.send(
+      new AbortMultipartUploadCommand({
+        Bucket: this.#params.Bucket,
+        Key: this.#params.Key,
+        UploadId: this.#uploadId,
+      }),
+    ).catch(() => {});
   }
 
   #release(): void {

@@ -16,7 +16,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { crc32 } from "node:zlib";
-import type { StreamingUpload } from "./object_store.ts";
+import { UploadLifecycle } from "./upload_lifecycle.ts";
 
 /**
  * The CRC32 of `bytes` as S3 wants it in `x-amz-checksum-crc32`: base64 of
@@ -68,23 +68,18 @@ const NEWLINE = 10;
  * await upload.done; // in/00001.jsonl
  * ```
  */
-export class SegmentedUpload implements StreamingUpload {
-  readonly writable: WritableStream<Uint8Array>;
-  readonly done: Promise<void>;
+export class SegmentedUpload extends UploadLifecycle {
   readonly #s3: S3Client;
   readonly #params: SegmentParams;
   readonly #segmentSize: number;
   readonly #wholeLines: boolean;
   readonly #suffix: string;
-  readonly #settle: { resolve: () => void; reject: (error: unknown) => void };
   #current: Uint8Array | null = null;
   #filled = 0;
   #spares: Uint8Array[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   readonly #queueSize: number;
   #sent = 0;
-  #failure: { error: unknown } | null = null;
-  #cleanup: Promise<void> | null = null;
 
   /**
    * @param s3 the client to send with
@@ -92,22 +87,13 @@ export class SegmentedUpload implements StreamingUpload {
    * @param options segment size, where to cut, object name suffix
    */
   constructor(s3: S3Client, params: SegmentParams, options: SegmentOptions) {
+    super();
     this.#s3 = s3;
     this.#params = params;
     this.#segmentSize = options.segmentSize;
     this.#wholeLines = options.wholeLines ?? true;
     this.#suffix = options.suffix ?? ".jsonl";
     this.#queueSize = Math.max(1, options.queueSize ?? 1);
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    this.done = promise;
-    // The caller awaits `done` or calls abort(); never leave a rejection unhandled.
-    promise.catch(() => {});
-    this.#settle = { resolve, reject };
-    this.writable = new WritableStream<Uint8Array>({
-      write: (chunk) => this.#guard(() => this.#write(chunk)),
-      close: () => this.#guard(() => this.#finish()),
-      abort: (reason) => this.#fail(reason ?? new Error("Upload aborted")),
-    });
   }
 
   /** The folder's S3 prefix. */
@@ -123,28 +109,7 @@ export class SegmentedUpload implements StreamingUpload {
     );
   }
 
-  /** Aborts the upload: objects already stored are deleted and `done` rejects. */
-  async abort(): Promise<void> {
-    await this.writable.abort().catch(() => {});
-    await this.#fail(new Error("Upload aborted"));
-  }
-
-  async #guard(work: () => Promise<void>): Promise<void> {
-    try {
-      this.#throwIfFailed();
-      await work();
-      this.#throwIfFailed();
-    } catch (error) {
-      await this.#fail(error);
-      throw error;
-    }
-  }
-
-  #throwIfFailed(): void {
-    if (this.#failure) throw this.#failure.error;
-  }
-
-  async #write(chunk: Uint8Array): Promise<void> {
+  protected async writeChunk(chunk: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < chunk.length) {
       const buffer = this.#current ??= this.#spares.pop() ??
@@ -190,7 +155,7 @@ export class SegmentedUpload implements StreamingUpload {
   /** Sends the first `end` bytes of the current buffer as the next object; the rest carries over. */
   async #send(end: number): Promise<void> {
     while (this.#inFlight.size >= this.#queueSize) await Promise.race(this.#inFlight);
-    this.#throwIfFailed();
+    this.throwIfFailed();
     const buffer = this.#current!;
     const rest = this.#filled - end;
     if (rest === 0) this.#current = null;
@@ -219,14 +184,14 @@ export class SegmentedUpload implements StreamingUpload {
       // Only segment-size buffers are kept for reuse; grown ones go.
       if (buffer.length === this.#segmentSize) this.#spares.push(buffer);
     }).catch((error) => {
-      this.#failure ??= { error };
+      this.recordFailure(error);
     }).finally(() => {
       this.#inFlight.delete(task);
     });
     this.#inFlight.add(task);
   }
 
-  async #finish(): Promise<void> {
+  protected async complete(): Promise<void> {
     while (this.#filled > this.#segmentSize) {
       const end = this.#cutPoint();
       await this.#send(end > 0 ? end : this.#filled);
@@ -237,28 +202,22 @@ export class SegmentedUpload implements StreamingUpload {
       await this.#send(this.#filled);
     }
     while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
-    this.#throwIfFailed();
+    this.throwIfFailed();
     this.#release();
-    this.#settle.resolve();
   }
 
-  /** Records the first failure, rejects `done` and deletes what was stored, once. */
-  #fail(error: unknown): Promise<void> {
-    this.#failure ??= { error };
-    this.#settle.reject(this.#failure.error);
-    this.#cleanup ??= (async () => {
-      while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
-      this.#release();
-      const keys = this.keys;
-      if (keys.length === 0) return;
-      await this.#s3.send(
-        new DeleteObjectsCommand({
-          Bucket: this.#params.Bucket,
-          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
-        }),
-      ).catch(() => {});
-    })();
-    return this.#cleanup;
+  /** Deletes the objects already stored. */
+  protected async discardStored(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
+    this.#release();
+    const keys = this.keys;
+    if (keys.length === 0) return;
+    await this.#s3.send(
+      new DeleteObjectsCommand({
+        Bucket: this.#params.Bucket,
+        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+      }),
+    ).catch(() => {});
   }
 
   #release(): void {

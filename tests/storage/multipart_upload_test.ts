@@ -3,6 +3,7 @@ import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { startS3rver } from "../../src/demo/s3rver.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { MultipartUpload } from "../../src/storage/multipart_upload.ts";
+import { writeAll } from "../_helpers/uploads.ts";
 
 const MIB = 1024 * 1024;
 
@@ -30,15 +31,7 @@ Deno.test("MultipartUpload stores exactly the bytes written, in one or many part
       partSize: 5 * MIB,
       queueSize: 2,
     });
-    const writer = up.writable.getWriter();
-    for (let i = 0; i < data.length; i += chunk) {
-      // The caller may reuse its chunk once write() resolves: overwrite it to prove the copy.
-      const piece = data.slice(i, i + chunk);
-      await writer.write(piece);
-      piece.fill(0);
-    }
-    await writer.close();
-    await up.done;
+    await writeAll(up, data, chunk);
   };
   try {
     for (

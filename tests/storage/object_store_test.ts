@@ -2,7 +2,7 @@ import assert from "assert";
 import { startS3rver } from "../../src/demo/s3rver.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { createHash } from "node:crypto";
-import { ObjectStore } from "../../src/storage/object_store.ts";
+import { loopbackStore } from "../_helpers/uploads.ts";
 import { crc32Base64 } from "../../src/storage/segmented_upload.ts";
 
 Deno.test("ObjectStore reads objects as fetch byte streams and writes, lists and deletes over node:http", async () => {
@@ -10,11 +10,7 @@ Deno.test("ObjectStore reads objects as fetch byte streams and writes, lists and
   const s3rver = await startS3rver({ dir: `${dir}/s3`, buckets: ["test"] });
   const aws = new AwsClients();
   try {
-    const store = new ObjectStore(aws.s3({
-      region: "us-east-1",
-      endpoint: s3rver.endpoint,
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    }));
+    const store = loopbackStore(aws, s3rver.endpoint);
     const text = "é".repeat(300_000) + "\n";
     await store.put({ bucket: "test", key: "a.txt" }, text, "text/plain");
     const stream = await store.read({ bucket: "test", key: "a.txt" });
@@ -64,11 +60,7 @@ Deno.test("ObjectStore retries a read whose connection drops before the response
   })();
   const aws = new AwsClients();
   try {
-    const store = new ObjectStore(aws.s3({
-      region: "us-east-1",
-      endpoint: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    }));
+    const store = loopbackStore(aws, `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`);
     assert.equal(await store.readText({ bucket: "test", key: "a.txt" }), "hello");
     assert.equal(connections, 2);
   } finally {
@@ -106,11 +98,7 @@ Deno.test("ObjectStore uploads send their bodies at once, without waiting for 10
   });
   const aws = new AwsClients();
   try {
-    const store = new ObjectStore(aws.s3({
-      region: "us-east-1",
-      endpoint: `http://127.0.0.1:${server.addr.port}`,
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    }));
+    const store = loopbackStore(aws, `http://127.0.0.1:${server.addr.port}`);
     await store.put({ bucket: "test", key: "one.json" }, new Uint8Array(3 * 1024 * 1024));
     const upload = store.startUpload({ bucket: "test", key: "big.jsonl" });
     const writer = upload.writable.getWriter();
@@ -150,11 +138,7 @@ Deno.test("segmented uploads send each object's CRC32 and sign UNSIGNED-PAYLOAD;
   });
   const aws = new AwsClients();
   try {
-    const store = new ObjectStore(aws.s3({
-      region: "us-east-1",
-      endpoint: `http://127.0.0.1:${server.addr.port}`,
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    }));
+    const store = loopbackStore(aws, `http://127.0.0.1:${server.addr.port}`);
     const upload = store.startSegmentedUpload({ bucket: "test", key: "folder/" });
     const writer = upload.writable.getWriter();
     const line = new TextEncoder().encode(`{"recordId":"R1","pad":"${"x".repeat(1000)}"}\n`);

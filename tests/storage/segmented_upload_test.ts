@@ -4,6 +4,7 @@ import { startS3rver } from "../../src/demo/s3rver.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { SegmentedUpload, segmentKey } from "../../src/storage/segmented_upload.ts";
 import { ObjectStore } from "../../src/storage/object_store.ts";
+import { writeAll } from "../_helpers/uploads.ts";
 
 const KIB = 1024;
 const encoder = new TextEncoder();
@@ -45,15 +46,7 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
       Prefix: prefix,
       ContentType: "application/jsonl",
     }, { segmentSize: segment, queueSize });
-    const writer = up.writable.getWriter();
-    for (let i = 0; i < data.length; i += chunk) {
-      // The caller may reuse its chunk once write() resolves: overwrite it to prove the copy.
-      const piece = data.slice(i, i + chunk);
-      await writer.write(piece);
-      piece.fill(0);
-    }
-    await writer.close();
-    await up.done;
+    await writeAll(up, data, chunk);
     return up;
   };
   try {
