@@ -146,3 +146,38 @@ Deno.test("with s3_encryption_key_id every S3 write carries SSE-KMS and the job 
     await stack.close();
   }
 });
+
+Deno.test("a batch whose Bedrock input spans several objects runs every record and converts every output object", async () => {
+  const stack = await startStack();
+  try {
+    const client = stack.client();
+    // About 9.7 MB of Claude records: two objects in the Bedrock folder.
+    const lines = 2_000;
+    const text = chatLines(lines, { text: (i) => `Question ${i}: ${"context ".repeat(560)}` });
+    const file = await uploadJsonl(client, text);
+    const inputs = await listObjectKeys(stack, `batchgate/files/${file.id}/bedrock/`);
+    assert.equal(inputs.length, 2);
+
+    const batch = await client.batches.create({ input_file_id: file.id, ...CREATE });
+    const done = await waitForBatch(client, batch.id, undefined, 60_000);
+    assert.equal(done.status, "completed");
+    assert.deepEqual(done.request_counts, { total: lines, completed: lines, failed: 0 });
+    // Bedrock wrote one output per input object; both were read.
+    const outputs = (await listObjectKeys(stack, `batchgate/batches/${batch.id}/bedrock-output/`))
+      .filter((k) => k.endsWith(".jsonl.out"));
+    assert.deepEqual(outputs.map((k) => k.split("/").at(-1)), [
+      "00001.jsonl.out",
+      "00002.jsonl.out",
+    ]);
+
+    const output = parseJsonl(await (await client.files.content(done.output_file_id!)).text());
+    const ids = output.map((l) => l.custom_id as string);
+    assert.equal(ids.length, lines);
+    assert.deepEqual(
+      new Set(ids),
+      new Set(Array.from({ length: lines }, (_, i) => `request-${i}`)),
+    );
+  } finally {
+    await stack.close();
+  }
+});
