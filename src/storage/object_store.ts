@@ -46,7 +46,7 @@ export interface StreamingUpload {
    * before its `write()` resolves, so the caller may reuse it afterwards.
    */
   readonly writable: WritableStream<Uint8Array>;
-  /** Resolves when the object is complete in S3. */
+  /** Resolves when everything written is stored in S3 (the object, or every object of a folder). */
   readonly done: Promise<void>;
   /** Aborts the upload so no part or object is left behind. */
   abort(): Promise<void>;
