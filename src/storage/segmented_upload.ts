@@ -96,11 +96,6 @@ export class SegmentedUpload extends UploadLifecycle {
     this.#queueSize = Math.max(1, options.queueSize ?? 1);
   }
 
-  /** The folder's S3 prefix. */
-  get prefix(): string {
-    return this.#params.Prefix;
-  }
-
   /** Keys of the objects sent so far (all of them once `done` resolves). */
   get keys(): string[] {
     return Array.from(
@@ -211,13 +206,15 @@ export class SegmentedUpload extends UploadLifecycle {
     while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
     this.#release();
     const keys = this.keys;
-    if (keys.length === 0) return;
-    await this.#s3.send(
-      new DeleteObjectsCommand({
-        Bucket: this.#params.Bucket,
-        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
-      }),
-    ).catch(() => {});
+    // DeleteObjects takes up to 1,000 keys (8 GB of segments).
+    for (let i = 0; i < keys.length; i += 1000) {
+      await this.#s3.send(
+        new DeleteObjectsCommand({
+          Bucket: this.#params.Bucket,
+          Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+        }),
+      ).catch(() => {});
+    }
   }
 
   #release(): void {
