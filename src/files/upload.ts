@@ -90,7 +90,7 @@ class StagedObjects {
       : this.store.startSegmentedUpload(loc, { queueSize: 2 });
     this.uploads.set(key, upload);
     if (!options.compress) return upload.writable.getWriter();
-    const compressor = compressStream("zstd");
+    const compressor = compressStream();
     // A failure reaches the caller through `upload.done`.
     compressor.readable.pipeTo(upload.writable).catch(() => {});
     return compressor.writable.getWriter();

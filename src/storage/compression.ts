@@ -5,30 +5,25 @@
  * originals stored as gzip (before zstd) still read back.
  * @module
  */
-import { constants, createGzip, createZstdCompress, createZstdDecompress } from "node:zlib";
+import { constants, createZstdCompress, createZstdDecompress } from "node:zlib";
 import type { Transform } from "node:stream";
 
 /** How a stored original is compressed (`FileRecord.contentEncoding`). */
 export type ContentEncoding = "gzip" | "zstd";
 
 /**
- * A compressor as a web stream. zstd level 1 by default: on chat JSONL it
- * runs about 30% faster than gzip level 1 (the fastest gzip, which was used
- * before) and stores 0.10 of the bytes instead of 0.26, so the upload's own
- * thread, its busiest, does less. (`CompressionStream` has no level and only
- * gzip at level 6, 3× slower.)
+ * A zstd compressor (level 1) as a web stream. On chat JSONL it runs about
+ * 30% faster than gzip level 1 (the fastest gzip, used before) and stores
+ * 0.10 of the bytes instead of 0.26, so the upload's own thread, its
+ * busiest, does less. (`CompressionStream` has no zstd and no level.)
  */
-export function compressStream(
-  encoding: ContentEncoding = "zstd",
-): TransformStream<Uint8Array, Uint8Array> {
+export function compressStream(): TransformStream<Uint8Array, Uint8Array> {
   return nodeTransformStream(
-    encoding === "zstd"
-      ? createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: 1 } })
-      : createGzip({ level: 1 }),
+    createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: 1 } }),
   );
 }
 
-/** Decompresses a stream compressed with `encoding`. */
+/** Decompresses a stream compressed with `encoding` (gzip: originals stored before zstd). */
 export function decompress(
   stream: ReadableStream<Uint8Array>,
   encoding: ContentEncoding,
