@@ -10,6 +10,7 @@ import { AwsClients } from "../src/aws/clients.ts";
 import { translatorFor } from "../src/bedrock/translators.ts";
 import { ObjectStore, PART_SIZE } from "../src/storage/object_store.ts";
 import {
+  type BatchgateChild,
   type BenchContext,
   BUCKET,
   cpuSecondsOf,
@@ -194,8 +195,6 @@ async function multipartBody(path: string, boundary: string): Promise<ReadableSt
 
 interface IngestRun {
   ms: number;
-  idleRss: number;
-  hwm: number;
   /** Bytes Batchgate stored in S3 for the file (original, Bedrock JSONL, record map). */
   stored: number;
 }
@@ -218,46 +217,72 @@ async function storedBytes(endpoint: string, fileId: string): Promise<number> {
   }
 }
 
-/** Uploads the file to a fresh Batchgate child and measures time and memory. */
+/** Uploads the file to a running Batchgate child; time and bytes stored. */
+async function uploadThrough(
+  ctx: BenchContext,
+  child: BatchgateChild,
+  path: string,
+): Promise<IngestRun> {
+  const boundary = `bench${crypto.randomUUID().replaceAll("-", "")}`;
+  const s3rverPid = pidsWith(ctx.dir + "/s3")[0];
+  const cpu0 = [cpuSecondsOf(child.pid), s3rverPid ? cpuSecondsOf(s3rverPid) : 0];
+  const self0 = cpuSecondsOf(Deno.pid);
+  const started = performance.now();
+  const res = await fetch(`${child.url}/v1/files`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${MASTER_KEY}`,
+      "content-type": `multipart/form-data; boundary=${boundary}`,
+    },
+    body: await multipartBody(path, boundary),
+  });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  progress(
+    `  wall ${(ms / 1000).toFixed(1)} s; CPU: Batchgate ${
+      (cpuSecondsOf(child.pid) - cpu0[0]!).toFixed(1)
+    } s, s3rver ${(s3rverPid ? cpuSecondsOf(s3rverPid) - cpu0[1]! : 0).toFixed(1)} s, client ${
+      (cpuSecondsOf(Deno.pid) - self0).toFixed(1)
+    } s`,
+  );
+  if (res.status !== 200) {
+    throw new Error(`Upload failed (${res.status}): ${text.slice(0, 500)}\n${child.tail()}`);
+  }
+  const stored = await storedBytes(ctx.s3rver.endpoint, (JSON.parse(text) as { id: string }).id);
+  return { ms, stored };
+}
+
+/** What one Batchgate child did with a file: its first upload, then the timed ones. */
+interface ChildRuns {
+  first: IngestRun;
+  runs: IngestRun[];
+  idleRss: number;
+  /** Peak RSS over the child's life (VmHWM), all uploads included. */
+  hwm: number;
+}
+
+/**
+ * Starts a Batchgate child and uploads the file `1 + runs` times. The first
+ * upload reaches a fresh process; the timed ones a running server, as the
+ * baselines' timed runs follow a warm-up run in theirs.
+ */
 async function ingestThroughBatchgate(
   ctx: BenchContext,
   path: string,
   label: string,
-): Promise<IngestRun> {
+  runs: number,
+): Promise<ChildRuns> {
   const config = await writeConfig(ctx.dir, ctx.s3rver.endpoint, "http://127.0.0.1:9");
   const child = await startBatchgateChild(config, `${ctx.dir}/ingest-${label}.kv`);
+  const rss = new RssSampler(child.pid, 25);
   try {
     const idleRss = memoryOf(child.pid).rss;
-    const rss = new RssSampler(child.pid, 25);
-    const boundary = `bench${crypto.randomUUID().replaceAll("-", "")}`;
-    const s3rverPid = pidsWith(ctx.dir + "/s3")[0];
-    const cpu0 = [cpuSecondsOf(child.pid), s3rverPid ? cpuSecondsOf(s3rverPid) : 0];
-    const self0 = cpuSecondsOf(Deno.pid);
-    const started = performance.now();
-    const res = await fetch(`${child.url}/v1/files`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${MASTER_KEY}`,
-        "content-type": `multipart/form-data; boundary=${boundary}`,
-      },
-      body: await multipartBody(path, boundary),
-    });
-    const text = await res.text();
-    const ms = performance.now() - started;
-    const { hwm } = rss.stop();
-    progress(
-      `  wall ${(ms / 1000).toFixed(1)} s; CPU: Batchgate ${
-        (cpuSecondsOf(child.pid) - cpu0[0]!).toFixed(1)
-      } s, s3rver ${(s3rverPid ? cpuSecondsOf(s3rverPid) - cpu0[1]! : 0).toFixed(1)} s, client ${
-        (cpuSecondsOf(Deno.pid) - self0).toFixed(1)
-      } s`,
-    );
-    if (res.status !== 200) {
-      throw new Error(`Upload failed (${res.status}): ${text.slice(0, 500)}\n${child.tail()}`);
-    }
-    const stored = await storedBytes(ctx.s3rver.endpoint, (JSON.parse(text) as { id: string }).id);
-    return { ms, idleRss, hwm, stored };
+    const first = await uploadThrough(ctx, child, path);
+    const timedRuns: IngestRun[] = [];
+    for (let i = 0; i < runs; i++) timedRuns.push(await uploadThrough(ctx, child, path));
+    return { first, runs: timedRuns, idleRss, hwm: rss.stop().hwm };
   } finally {
+    rss.stop();
     await child.stop();
   }
 }
@@ -292,30 +317,43 @@ export async function benchIngest(ctx: BenchContext): Promise<Row[]> {
     const rates = (times: number[]) => times.map((ms) => mbps(bytes, ms));
     const show = (what: string, values: number[]) =>
       progress(`ingest ${size.label}: ${what}: ${values.map((v) => v.toFixed(1)).join(", ")}`);
-    const aRuns = rates(await timed(size.runs, () => parseTranslateToDevNull(path)));
-    show("(a) parse + translate → /dev/null, MB/s", aRuns);
-    const bRuns = rates(await timed(size.runs, () => bareUpload(path, ctx.s3rver.endpoint)));
-    show("(b) bare multipart upload, MB/s", bRuns);
-    const runs: IngestRun[] = [];
-    for (let i = 0; i < size.runs; i++) {
-      runs.push(await ingestThroughBatchgate(ctx, path, `${size.label.replace(" ", "")}-${i}`));
-    }
+    // Every side gets one warm-up run first (shown, not counted): JIT-compiled code and grown
+    // heaps make later runs 10-25% faster, for the baselines in this process as for a server.
+    const warmAndTimed = async (fn: () => Promise<unknown>) =>
+      rates(await timed(size.runs + 1, fn));
+    const aRuns = await warmAndTimed(() => parseTranslateToDevNull(path));
+    show("(a) parse + translate → /dev/null, MB/s (warm-up, then timed)", aRuns);
+    const bRuns = await warmAndTimed(() => bareUpload(path, ctx.s3rver.endpoint));
+    show("(b) bare multipart upload, MB/s (warm-up, then timed)", bRuns);
+    const child = await ingestThroughBatchgate(ctx, path, size.label.replace(" ", ""), size.runs);
+    const runs = child.runs;
     const rateRuns = rates(runs.map((r) => r.ms));
-    show("POST /v1/files through Batchgate, MB/s", rateRuns);
-    show("Batchgate peak RSS, MiB", runs.map((r) => r.hwm / 1024 / 1024));
-    const [a, b, rate] = [median(aRuns), median(bRuns), median(rateRuns)];
+    const firstRate = mbps(bytes, child.first.ms);
+    show("POST /v1/files through Batchgate, MB/s (first upload, then timed)", [
+      firstRate,
+      ...rateRuns,
+    ]);
+    const [a, b, rate] = [median(aRuns.slice(1)), median(bRuns.slice(1)), median(rateRuns)];
     const stored = median(runs.map((r) => mbps(r.stored, r.ms)));
-    const hwm = Math.max(...runs.map((r) => r.hwm));
+    const hwm = child.hwm;
     const base = Math.min(a, b);
     hwms.push(hwm);
     rows.push({
       bench: "1 ingest",
-      figure: `POST /v1/files ${size.label} (${lines} lines), median of ${size.runs}`,
+      figure: `POST /v1/files ${size.label} (${lines} lines), median of ${size.runs} after one`,
       value: fmtRate(rate),
       baseline: `min(a ${a.toFixed(0)}, b ${b.toFixed(0)}) = ${fmtRate(base)}`,
       ratio: fmtRatio(rate / base),
       target: "≥ 0.80×",
       pass: rate >= 0.8 * base,
+    }, {
+      bench: "1 ingest",
+      figure: `  same file, first upload to a fresh process`,
+      value: fmtRate(firstRate),
+      baseline: `first runs: min(a ${aRuns[0]!.toFixed(0)}, b ${bRuns[0]!.toFixed(0)})`,
+      ratio: fmtRatio(firstRate / Math.min(aRuns[0]!, bRuns[0]!)),
+      target: "—",
+      pass: null,
     }, {
       bench: "1 ingest",
       figure: `  same runs: bytes stored in S3 (${(runs[0]!.stored / bytes).toFixed(2)}× the file)`,
@@ -326,9 +364,9 @@ export async function benchIngest(ctx: BenchContext): Promise<Row[]> {
       pass: null,
     }, {
       bench: "1 ingest",
-      figure: `server peak RSS, ${size.label} (max of ${size.runs})`,
+      figure: `server peak RSS, ${size.label} (one process, ${size.runs + 1} uploads)`,
       value: fmtMiB(hwm),
-      baseline: `idle ${fmtMiB(runs[0]!.idleRss)}`,
+      baseline: `idle ${fmtMiB(child.idleRss)}`,
       ratio: "—",
       target: "≤ 200 MiB",
       pass: hwm <= RSS_LIMIT,

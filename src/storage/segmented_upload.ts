@@ -16,6 +16,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { crc32 } from "node:zlib";
+import { freeBuffers } from "./free_buffers.ts";
 import { UploadLifecycle } from "./upload_lifecycle.ts";
 
 /**
@@ -144,6 +145,7 @@ export class SegmentedUpload extends UploadLifecycle {
   #grow(size: number): void {
     const next = new Uint8Array(size);
     next.set(this.#current!.subarray(0, this.#filled));
+    freeBuffers([this.#current]);
     this.#current = next;
   }
 
@@ -218,6 +220,7 @@ export class SegmentedUpload extends UploadLifecycle {
   }
 
   #release(): void {
+    freeBuffers([...this.#spares, this.#current]);
     this.#current = null;
     this.#spares = [];
     this.#filled = 0;
