@@ -2,7 +2,9 @@
  * Benchmark 1, ingest: `POST /v1/files` of generated chat JSONL into s3rver
  * through a Batchgate child process, against (a) the same per-line parse and
  * translation writing to /dev/null and (b) a bare lib-storage multipart
- * upload of the same bytes to the same s3rver. Also the child's peak RSS.
+ * upload of the same bytes to the same s3rver. Also the child's peak RSS
+ * over all its uploads. Each side runs once untimed before its timed runs
+ * (Batchgate's first upload, to a fresh process, is reported on its own row).
  * @module
  */
 import { Upload } from "@aws-sdk/lib-storage";
