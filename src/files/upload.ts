@@ -59,6 +59,9 @@ export function inputFileKeys(deployment: Deployment, fileId: string) {
   };
 }
 
+/** Size of the first object of each folder; the next ones double up to their segment size. */
+const FIRST_SEGMENT_BYTES = 2 * 1024 * 1024;
+
 /**
  * Uploads in flight for one deployment; aborted or deleted together on
  * failure. A key ending in `/` is a folder, written as a segmented upload.
@@ -79,6 +82,8 @@ class StagedObjects {
     // gets three objects in flight: with one, translation waited for S3 about a tenth of the time;
     // with two, each upload's first object (slower than the rest) stalled it for about 120 ms.
     // A compressed original gets a tenth of the bytes, one object at a time, and smaller objects.
+    // Both start with small objects (2 MiB, then 4, then full size), which are stored while the
+    // next fill: an upload then waits less for S3 early on, and holds less memory.
     const upload = !key.endsWith("/")
       ? this.store.startUpload(loc, { queueSize: 1 })
       : options.compress
@@ -87,8 +92,12 @@ class StagedObjects {
         wholeLines: false,
         suffix: ".zst",
         segmentSize: MIN_PART_SIZE,
+        firstSegmentSize: FIRST_SEGMENT_BYTES,
       })
-      : this.store.startSegmentedUpload(loc, { queueSize: 3 });
+      : this.store.startSegmentedUpload(loc, {
+        queueSize: 3,
+        firstSegmentSize: FIRST_SEGMENT_BYTES,
+      });
     this.uploads.set(key, upload);
     if (!options.compress) return upload.writable.getWriter();
     const compressor = compressStream();

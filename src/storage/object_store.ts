@@ -14,7 +14,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { MultipartUpload } from "./multipart_upload.ts";
-import { SegmentedUpload } from "./segmented_upload.ts";
+import { SegmentedUpload, type SegmentOptions } from "./segmented_upload.ts";
 
 /** Where an object lives. */
 export interface S3Location {
@@ -100,32 +100,20 @@ export class ObjectStore {
    * {@linkcode PART_SIZE} each (see {@linkcode SegmentedUpload});
    * {@linkcode read} on the folder streams them back as one.
    * @param folder bucket and prefix (ending in `/`)
-   * @param options.wholeLines cut only at line ends (default true)
-   * @param options.suffix object name suffix (default `.jsonl`)
-   * @param options.segmentSize bytes per object (default {@linkcode PART_SIZE})
-   * @param options.queueSize objects uploading at once (default 1)
+   * @param options the objects' content type (default JSONL) and
+   * {@linkcode SegmentOptions} (`segmentSize` defaults to {@linkcode PART_SIZE})
    */
   startSegmentedUpload(
     folder: S3Location,
-    options: {
-      contentType?: string;
-      wholeLines?: boolean;
-      suffix?: string;
-      segmentSize?: number;
-      queueSize?: number;
-    } = {},
+    options: Partial<SegmentOptions> & { contentType?: string } = {},
   ): SegmentedUpload {
+    const { contentType, segmentSize, ...segments } = options;
     return new SegmentedUpload(this.#s3, {
       Bucket: folder.bucket,
       Prefix: folder.key,
-      ContentType: options.contentType ?? "application/jsonl",
+      ContentType: contentType ?? "application/jsonl",
       ...this.#encryption(),
-    }, {
-      segmentSize: options.segmentSize ?? PART_SIZE,
-      wholeLines: options.wholeLines,
-      suffix: options.suffix,
-      queueSize: options.queueSize,
-    });
+    }, { ...segments, segmentSize: segmentSize ?? PART_SIZE });
   }
 
   /** Writes a small object in one request. */

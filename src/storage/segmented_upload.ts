@@ -38,6 +38,13 @@ export type SegmentParams =
 export interface SegmentOptions {
   /** Bytes an object may hold (more only for a single longer line). */
   segmentSize: number;
+  /**
+   * Bytes the first object may hold (default `segmentSize`); each next one may
+   * hold twice as many, up to `segmentSize`. Small first objects go out, and
+   * are stored, while the large ones fill: the first requests of an upload
+   * are the slowest to finish.
+   */
+  firstSegmentSize?: number;
   /** Cut only at line ends, so each object is JSONL of its own (default true). */
   wholeLines?: boolean;
   /** Object name suffix (default `.jsonl`). */
@@ -81,6 +88,8 @@ export class SegmentedUpload extends UploadLifecycle {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #queueSize: number;
   #sent = 0;
+  /** Bytes the next object may hold: from `firstSegmentSize`, doubling up to `segmentSize`. */
+  #limit: number;
 
   /**
    * @param s3 the client to send with
@@ -95,6 +104,7 @@ export class SegmentedUpload extends UploadLifecycle {
     this.#wholeLines = options.wholeLines ?? true;
     this.#suffix = options.suffix ?? ".jsonl";
     this.#queueSize = Math.max(1, options.queueSize ?? 1);
+    this.#limit = Math.min(options.firstSegmentSize ?? options.segmentSize, options.segmentSize);
   }
 
   /** Keys of the objects sent so far (all of them once `done` resolves). */
@@ -109,14 +119,14 @@ export class SegmentedUpload extends UploadLifecycle {
     let offset = 0;
     while (offset < chunk.length) {
       const buffer = this.#current ??= this.#spares.pop() ??
-        new Uint8Array(Math.min(FIRST_BUFFER_BYTES, this.#segmentSize));
+        new Uint8Array(Math.min(FIRST_BUFFER_BYTES, this.#limit));
       if (this.#filled === buffer.length) {
-        const end = buffer.length < this.#segmentSize ? 0 : this.#cutPoint();
+        const end = buffer.length < this.#limit ? 0 : this.#cutPoint();
         if (end > 0) await this.#send(end);
         else {
-          // Below segment size, or one line fills the whole buffer: grow it.
+          // Below the object's size, or one line fills the whole buffer: grow it.
           const size = buffer.length * 2;
-          this.#grow(buffer.length < this.#segmentSize ? Math.min(size, this.#segmentSize) : size);
+          this.#grow(buffer.length < this.#limit ? Math.min(size, this.#limit) : size);
         }
         continue;
       }
@@ -128,14 +138,14 @@ export class SegmentedUpload extends UploadLifecycle {
   }
 
   /**
-   * Where the next object ends: after the last whole line within a segment,
+   * Where the next object ends: after the last whole line within its size,
    * or after the first line when that line alone is longer; 0 when no line
-   * has ended yet. Without `wholeLines`: after a segment.
+   * has ended yet. Without `wholeLines`: at its size.
    */
   #cutPoint(): number {
-    if (!this.#wholeLines) return Math.min(this.#filled, this.#segmentSize);
+    if (!this.#wholeLines) return Math.min(this.#filled, this.#limit);
     const buffer = this.#current!;
-    const within = Math.min(this.#filled, this.#segmentSize);
+    const within = Math.min(this.#filled, this.#limit);
     const last = buffer.lastIndexOf(NEWLINE, within - 1);
     if (last >= 0) return last + 1;
     const first = buffer.subarray(0, this.#filled).indexOf(NEWLINE, within);
@@ -155,12 +165,15 @@ export class SegmentedUpload extends UploadLifecycle {
     this.throwIfFailed();
     const buffer = this.#current!;
     const rest = this.#filled - end;
+    this.#limit = Math.min(this.#limit * 2, this.#segmentSize);
     if (rest === 0) this.#current = null;
     else {
-      // More than a segment left (after a long line) is cut again before more is written.
-      const next = rest > this.#segmentSize
+      // More than an object left (after a long line) is cut again before more is written.
+      const next = rest > this.#limit
         ? new Uint8Array(rest)
-        : this.#spares.pop() ?? new Uint8Array(this.#segmentSize);
+        : this.#limit === this.#segmentSize
+        ? this.#spares.pop() ?? new Uint8Array(this.#segmentSize)
+        : new Uint8Array(this.#limit);
       next.set(buffer.subarray(end, this.#filled));
       this.#current = next;
     }
@@ -178,8 +191,9 @@ export class SegmentedUpload extends UploadLifecycle {
         ChecksumCRC32: crc32Base64(body),
       }),
     ).then(() => {
-      // Only segment-size buffers are kept for reuse; grown ones go.
+      // Only segment-size buffers are kept for reuse; smaller and grown ones go.
       if (buffer.length === this.#segmentSize) this.#spares.push(buffer);
+      else freeBuffers([buffer]);
     }).catch((error) => {
       this.recordFailure(error);
     }).finally(() => {
@@ -189,7 +203,7 @@ export class SegmentedUpload extends UploadLifecycle {
   }
 
   protected async complete(): Promise<void> {
-    while (this.#filled > this.#segmentSize) {
+    while (this.#filled > this.#limit) {
       const end = this.#cutPoint();
       await this.#send(end > 0 ? end : this.#filled);
     }

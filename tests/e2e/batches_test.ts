@@ -151,23 +151,24 @@ Deno.test("a batch whose Bedrock input spans several objects runs every record a
   const stack = await startStack();
   try {
     const client = stack.client();
-    // About 9.7 MB of Claude records: two objects in the Bedrock folder.
+    // About 9.7 MB of Claude records: objects of 2, 4 and 3.7 MiB in the Bedrock folder.
     const lines = 2_000;
     const text = chatLines(lines, { text: (i) => `Question ${i}: ${"context ".repeat(560)}` });
     const file = await uploadJsonl(client, text);
     const inputs = await listObjectKeys(stack, `batchgate/files/${file.id}/bedrock/`);
-    assert.equal(inputs.length, 2);
+    assert.equal(inputs.length, 3);
 
     const batch = await client.batches.create({ input_file_id: file.id, ...CREATE });
     const done = await waitForBatch(client, batch.id, undefined, 60_000);
     assert.equal(done.status, "completed");
     assert.deepEqual(done.request_counts, { total: lines, completed: lines, failed: 0 });
-    // Bedrock wrote one output per input object; both were read.
+    // Bedrock wrote one output per input object; all were read.
     const outputs = (await listObjectKeys(stack, `batchgate/batches/${batch.id}/bedrock-output/`))
       .filter((k) => k.endsWith(".jsonl.out"));
     assert.deepEqual(outputs.map((k) => k.split("/").at(-1)), [
       "00001.jsonl.out",
       "00002.jsonl.out",
+      "00003.jsonl.out",
     ]);
 
     const output = parseJsonl(await (await client.files.content(done.output_file_id!)).text());

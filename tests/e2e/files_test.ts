@@ -74,9 +74,10 @@ Deno.test("POST /v1/files accepts LiteLLM's curl form and the SDK's forms", asyn
       "target after the file re-translates; no object of the first model's is left",
       async () => {
         // Claude marks each content part `"type":"text"`, Nova does not: with many parts, the
-        // first pass (the lines' model, Claude) writes more objects than the second (the
-        // target, Nova), so any left over would show.
-        const lines = 10_000;
+        // first pass (the lines' model, Claude: 16 MiB in objects of 2, 4, 8 and 2 MiB) writes
+        // more objects than the second (the target, Nova: 10 MiB in three), so any left over
+        // would show.
+        const lines = 15_000;
         const parts = Array.from({ length: 30 }, (_, i) => ({ type: "text", text: `part ${i}` }));
         let text = "";
         for (let i = 0; i < lines; i++) {

@@ -40,18 +40,19 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
     chunk: number,
     segment: number,
     queueSize = 1,
+    firstSegmentSize = segment,
   ) => {
     const up = new SegmentedUpload(s3, {
       Bucket: "test",
       Prefix: prefix,
       ContentType: "application/jsonl",
-    }, { segmentSize: segment, queueSize });
+    }, { segmentSize: segment, queueSize, firstSegmentSize });
     await writeAll(up, data, chunk);
     return up;
   };
   try {
     for (
-      const [name, data, chunk, segment, queueSize] of [
+      const [name, data, chunk, segment, queueSize, first] of [
         ["empty: one empty object", new Uint8Array(0), 1, 64 * KIB],
         ["one small object", jsonl(10, () => 50), 7, 64 * KIB],
         [
@@ -68,25 +69,49 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
           16 * KIB,
           64 * KIB,
         ],
+        [
+          "ramp: objects from 8 KiB, doubling up to the segment",
+          jsonl(3000, (i) => 200 + (i % 13) * 40),
+          10_000,
+          64 * KIB,
+          3,
+          8 * KIB,
+        ],
+        [
+          "ramp with a line longer than the first objects",
+          jsonl(60, (i) => i === 3 ? 40 * KIB : 2 * KIB),
+          16 * KIB,
+          64 * KIB,
+          1,
+          8 * KIB,
+        ],
       ] as const
     ) {
       await t.step(name, async () => {
         const prefix = `${name.split(":")[0]!.replaceAll(" ", "-")}/`;
-        const up = await upload(prefix, data, chunk, segment, queueSize);
+        const up = await upload(prefix, data, chunk, segment, queueSize, first);
         const keys = await list(prefix);
         assert.deepEqual(keys, up.keys);
         assert.deepEqual(keys, keys.map((_, i) => segmentKey(prefix, i)));
         const parts = await Promise.all(keys.map(read));
         const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        const longestLine = Math.max(
+          ...new TextDecoder().decode(data).split("\n").map((line) => line.length + 1),
+        );
         let at = 0;
-        for (const part of parts) {
+        for (const [i, part] of parts.entries()) {
           joined.set(part, at);
           at += part.length;
           if (data.length === 0) continue;
           assert.equal(part.at(-1), 10, "each object ends at a line end");
-          // Only an object holding a single long line may exceed the segment.
+          // Only an object holding a single long line may exceed its size.
+          const size = Math.min((first ?? segment) * 2 ** i, segment);
           const lines = new TextDecoder().decode(part).split("\n").filter(Boolean);
-          assert.ok(part.length <= segment || lines.length === 1, `${part.length} bytes`);
+          assert.ok(part.length <= size || lines.length === 1, `object ${i}: ${part.length} bytes`);
+          // Objects are cut as late as their size allows: less than a line short of it.
+          if (i < parts.length - 1 && lines.length > 1) {
+            assert.ok(part.length > size - longestLine, `object ${i}: ${part.length} bytes`);
+          }
         }
         assert.deepEqual(joined, data);
         if (data.length > segment) assert.ok(keys.length > 1);
@@ -121,6 +146,30 @@ Deno.test("SegmentedUpload stores a JSONL stream as whole-line objects of at mos
         assert.deepEqual(await list("bytes/"), []);
       },
     );
+
+    await t.step("without wholeLines, a ramp cuts at 16, 32, then 64 KiB", async () => {
+      const data = new Uint8Array(300 * KIB + 17).map((_, i) => (i * 5 + 1) & 0xff);
+      const up = new SegmentedUpload(s3, { Bucket: "test", Prefix: "ramp-bytes/" }, {
+        segmentSize: 64 * KIB,
+        firstSegmentSize: 16 * KIB,
+        wholeLines: false,
+        suffix: ".bin",
+      });
+      await writeAll(up, data, 5_000);
+      const keys = await list("ramp-bytes/");
+      assert.deepEqual((await Promise.all(keys.map(read))).map((b) => b.length), [
+        16 * KIB,
+        32 * KIB,
+        64 * KIB,
+        64 * KIB,
+        64 * KIB,
+        60 * KIB + 17,
+      ]);
+      const joined = await new Response(
+        await new ObjectStore(s3).read({ bucket: "test", key: "ramp-bytes/" }),
+      ).bytes();
+      assert.deepEqual(joined, data);
+    });
 
     await t.step("abort deletes the objects already stored", async () => {
       const up = new SegmentedUpload(s3, { Bucket: "test", Prefix: "aborted/" }, {
