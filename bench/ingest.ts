@@ -3,8 +3,9 @@
  * through a Batchgate child process, against (a) the same per-line parse and
  * translation writing to /dev/null and (b) a bare lib-storage multipart
  * upload of the same bytes to the same s3rver. Also the child's peak RSS
- * over all its uploads. Each side runs once untimed before its timed runs
- * (Batchgate's first upload, to a fresh process, is reported on its own row).
+ * over all its uploads. The sides run in turn, round by round; the first
+ * round is a warm-up (Batchgate's first upload, to a fresh process, is
+ * reported on its own row).
  * @module
  */
 import { Upload } from "@aws-sdk/lib-storage";
@@ -254,50 +255,58 @@ async function uploadThrough(
   return { ms, stored };
 }
 
-/** What one Batchgate child did with a file: its first upload, then the timed ones. */
-interface ChildRuns {
-  first: IngestRun;
-  runs: IngestRun[];
+/** Every side's runs on one file: one untimed warm-up run first, then the timed rounds. */
+interface IngestRuns {
+  /** Baseline (a) and (b) times in ms, warm-up first. */
+  a: number[];
+  b: number[];
+  /** Batchgate's uploads, the first (to a fresh process) first. */
+  uploads: IngestRun[];
   idleRss: number;
-  /** Peak RSS over the child's life (VmHWM), all uploads included. */
+  /** Batchgate's peak RSS over its life (VmHWM), all uploads included. */
   hwm: number;
 }
 
 /**
- * Starts a Batchgate child and uploads the file `1 + runs` times. The first
- * upload reaches a fresh process; the timed ones a running server, as the
- * baselines' timed runs follow a warm-up run in theirs.
+ * Starts a Batchgate child and runs every side `1 + rounds` times, in turn
+ * (a, b, upload), so that the machine's drift over the minutes a 1 GB round
+ * takes reaches each side alike. The first round warms up: Batchgate's first
+ * upload reaches a fresh process, the baselines' first runs cold code.
  */
-async function ingestThroughBatchgate(
+async function runIngestRounds(
   ctx: BenchContext,
   path: string,
   label: string,
-  runs: number,
-): Promise<ChildRuns> {
+  rounds: number,
+): Promise<IngestRuns> {
   const config = await writeConfig(ctx.dir, ctx.s3rver.endpoint, "http://127.0.0.1:9");
   const child = await startBatchgateChild(config, `${ctx.dir}/ingest-${label}.kv`);
   const rss = new RssSampler(child.pid, 25);
+  const time = async (fn: () => Promise<unknown>) => {
+    const started = performance.now();
+    await fn();
+    return performance.now() - started;
+  };
   try {
-    const idleRss = memoryOf(child.pid).rss;
-    const first = await uploadThrough(ctx, child, path);
-    const timedRuns: IngestRun[] = [];
-    for (let i = 0; i < runs; i++) timedRuns.push(await uploadThrough(ctx, child, path));
-    return { first, runs: timedRuns, idleRss, hwm: rss.stop().hwm };
+    const runs: IngestRuns = {
+      a: [],
+      b: [],
+      uploads: [],
+      idleRss: memoryOf(child.pid).rss,
+      hwm: 0,
+    };
+    for (let round = 0; round <= rounds; round++) {
+      progress(`ingest ${label}: ${round === 0 ? "warm-up round" : `round ${round}/${rounds}`}`);
+      runs.a.push(await time(() => parseTranslateToDevNull(path)));
+      runs.b.push(await time(() => bareUpload(path, ctx.s3rver.endpoint)));
+      runs.uploads.push(await uploadThrough(ctx, child, path));
+    }
+    runs.hwm = rss.stop().hwm;
+    return runs;
   } finally {
     rss.stop();
     await child.stop();
   }
-}
-
-/** Times `fn` `runs` times; the median time in ms and every time. */
-async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  return times;
 }
 
 /**
@@ -319,25 +328,23 @@ export async function benchIngest(ctx: BenchContext): Promise<Row[]> {
     const rates = (times: number[]) => times.map((ms) => mbps(bytes, ms));
     const show = (what: string, values: number[]) =>
       progress(`ingest ${size.label}: ${what}: ${values.map((v) => v.toFixed(1)).join(", ")}`);
-    // Every side gets one warm-up run first (shown, not counted): JIT-compiled code and grown
-    // heaps make later runs 10-25% faster, for the baselines in this process as for a server.
-    const warmAndTimed = async (fn: () => Promise<unknown>) =>
-      rates(await timed(size.runs + 1, fn));
-    const aRuns = await warmAndTimed(() => parseTranslateToDevNull(path));
+    const runs = await runIngestRounds(ctx, path, size.label.replace(" ", ""), size.runs);
+    const [aRuns, bRuns, upRuns] = [runs.a, runs.b, runs.uploads.map((r) => r.ms)].map(rates) as [
+      number[],
+      number[],
+      number[],
+    ];
     show("(a) parse + translate → /dev/null, MB/s (warm-up, then timed)", aRuns);
-    const bRuns = await warmAndTimed(() => bareUpload(path, ctx.s3rver.endpoint));
     show("(b) bare multipart upload, MB/s (warm-up, then timed)", bRuns);
-    const child = await ingestThroughBatchgate(ctx, path, size.label.replace(" ", ""), size.runs);
-    const runs = child.runs;
-    const rateRuns = rates(runs.map((r) => r.ms));
-    const firstRate = mbps(bytes, child.first.ms);
-    show("POST /v1/files through Batchgate, MB/s (first upload, then timed)", [
-      firstRate,
-      ...rateRuns,
-    ]);
-    const [a, b, rate] = [median(aRuns.slice(1)), median(bRuns.slice(1)), median(rateRuns)];
-    const stored = median(runs.map((r) => mbps(r.stored, r.ms)));
-    const hwm = child.hwm;
+    show("POST /v1/files through Batchgate, MB/s (first upload, then timed)", upRuns);
+    const firstRate = upRuns[0]!;
+    const [a, b, rate] = [aRuns, bRuns, upRuns].map((r) => median(r.slice(1))) as [
+      number,
+      number,
+      number,
+    ];
+    const stored = median(runs.uploads.slice(1).map((r) => mbps(r.stored, r.ms)));
+    const hwm = runs.hwm;
     const base = Math.min(a, b);
     hwms.push(hwm);
     rows.push({
@@ -358,7 +365,9 @@ export async function benchIngest(ctx: BenchContext): Promise<Row[]> {
       pass: null,
     }, {
       bench: "1 ingest",
-      figure: `  same runs: bytes stored in S3 (${(runs[0]!.stored / bytes).toFixed(2)}× the file)`,
+      figure: `  same runs: bytes stored in S3 (${
+        (runs.uploads[0]!.stored / bytes).toFixed(2)
+      }× the file)`,
       value: fmtRate(stored),
       baseline: `b, bare upload ${fmtRate(b)}`,
       ratio: fmtRatio(stored / b),
@@ -368,7 +377,7 @@ export async function benchIngest(ctx: BenchContext): Promise<Row[]> {
       bench: "1 ingest",
       figure: `server peak RSS, ${size.label} (one process, ${size.runs + 1} uploads)`,
       value: fmtMiB(hwm),
-      baseline: `idle ${fmtMiB(child.idleRss)}`,
+      baseline: `idle ${fmtMiB(runs.idleRss)}`,
       ratio: "—",
       target: "≤ 200 MiB",
       pass: hwm <= RSS_LIMIT,

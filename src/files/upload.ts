@@ -59,7 +59,7 @@ export function inputFileKeys(deployment: Deployment, fileId: string) {
   };
 }
 
-/** Size of the first object of each folder; the next ones double up to their segment size. */
+/** Size of the first Bedrock JSONL object; the next ones double up to the segment size. */
 const FIRST_SEGMENT_BYTES = 2 * 1024 * 1024;
 
 /**
@@ -81,9 +81,9 @@ class StagedObjects {
     // Few parts or objects in flight keep memory low. The Bedrock JSONL, as large as the upload,
     // gets three objects in flight: with one, translation waited for S3 about a tenth of the time;
     // with two, each upload's first object (slower than the rest) stalled it for about 120 ms.
-    // A compressed original gets a tenth of the bytes, one object at a time, and smaller objects.
-    // Both start with small objects (2 MiB, then 4, then full size), which are stored while the
-    // next fill: an upload then waits less for S3 early on, and holds less memory.
+    // It starts with small objects (2 MiB, then 4, then 8), which are stored while the next
+    // fill: an upload waits less for S3 early on. A compressed original gets a tenth of the
+    // bytes, one object at a time, and smaller objects; its first is full only after ~50 MB.
     const upload = !key.endsWith("/")
       ? this.store.startUpload(loc, { queueSize: 1 })
       : options.compress
@@ -92,7 +92,6 @@ class StagedObjects {
         wholeLines: false,
         suffix: ".zst",
         segmentSize: MIN_PART_SIZE,
-        firstSegmentSize: FIRST_SEGMENT_BYTES,
       })
       : this.store.startSegmentedUpload(loc, {
         queueSize: 3,
