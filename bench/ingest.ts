@@ -10,7 +10,6 @@
  */
 import { Upload } from "@aws-sdk/lib-storage";
 import { AwsClients } from "../src/aws/clients.ts";
-import { translatorFor } from "../src/bedrock/translators.ts";
 import { ObjectStore, PART_SIZE } from "../src/storage/object_store.ts";
 import {
   type BatchgateChild,
@@ -26,7 +25,6 @@ import {
   median,
   memoryOf,
   MODEL_GROUP,
-  MODEL_ID,
   pidsWith,
   progress,
   pseudoText,
@@ -104,44 +102,6 @@ async function generateJsonl(
   await flush();
   file.close();
   return size;
-}
-
-/** Baseline (a): the same per-line parse and translation, Bedrock JSONL to /dev/null. */
-async function parseTranslateToDevNull(path: string): Promise<void> {
-  const translator = translatorFor(MODEL_ID);
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder();
-  const sink = await Deno.open("/dev/null", { write: true });
-  const file = await Deno.open(path);
-  let carry = "";
-  let out: string[] = [];
-  let outChars = 0;
-  let records = 0;
-  const handle = async (text: string) => {
-    if (text.trim() === "") return;
-    const line = JSON.parse(text) as { custom_id: string; body: Record<string, unknown> };
-    if (typeof line.custom_id !== "string") throw new Error("Bad line");
-    const modelInput = translator.toModelInput(line.body, { modelId: MODEL_ID });
-    const record = JSON.stringify({
-      recordId: `R${String(records++).padStart(10, "0")}`,
-      modelInput,
-    });
-    out.push(record, "\n");
-    outChars += record.length + 1;
-    if (outChars >= 1024 * 1024) {
-      await sink.write(encoder.encode(out.join("")));
-      out = [];
-      outChars = 0;
-    }
-  };
-  for await (const chunk of file.readable) {
-    const parts = (carry + decoder.decode(chunk, { stream: true })).split("\n");
-    carry = parts.pop()!;
-    for (const part of parts) await handle(part);
-  }
-  await handle(carry + decoder.decode());
-  await sink.write(encoder.encode(out.join("")));
-  sink.close();
 }
 
 /** Baseline (b): a bare lib-storage multipart upload of the file, Batchgate's part settings. */
@@ -255,6 +215,45 @@ async function uploadThrough(
   return { ms, stored };
 }
 
+/** Baseline (a) in a warm child process of its own (`bench/_baseline_a.ts`). */
+class BaselineA {
+  readonly #child: Deno.ChildProcess;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #lines: ReadableStreamDefaultReader<string>;
+  #buffered = "";
+
+  constructor(path: string) {
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("./_baseline_a.ts", import.meta.url).pathname, path],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    this.#stdin = this.#child.stdin.getWriter();
+    this.#lines = this.#child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  }
+
+  /** Runs baseline (a) once; its time in ms. */
+  async run(): Promise<number> {
+    await this.#stdin.write(new TextEncoder().encode("run\n"));
+    while (!this.#buffered.includes("\n")) {
+      const { value, done } = await this.#lines.read();
+      if (done) throw new Error("Baseline (a) exited");
+      this.#buffered += value;
+    }
+    const at = this.#buffered.indexOf("\n");
+    const ms = Number(this.#buffered.slice(0, at));
+    this.#buffered = this.#buffered.slice(at + 1);
+    return ms;
+  }
+
+  async stop(): Promise<void> {
+    await this.#stdin.close().catch(() => {});
+    await this.#lines.cancel().catch(() => {});
+    await this.#child.status;
+  }
+}
+
 /** Every side's runs on one file: one untimed warm-up run first, then the timed rounds. */
 interface IngestRuns {
   /** Baseline (a) and (b) times in ms, warm-up first. */
@@ -282,6 +281,7 @@ async function runIngestRounds(
   const config = await writeConfig(ctx.dir, ctx.s3rver.endpoint, "http://127.0.0.1:9");
   const child = await startBatchgateChild(config, `${ctx.dir}/ingest-${label}.kv`);
   const rss = new RssSampler(child.pid, 25);
+  const baselineA = new BaselineA(path);
   const time = async (fn: () => Promise<unknown>) => {
     const started = performance.now();
     await fn();
@@ -297,7 +297,7 @@ async function runIngestRounds(
     };
     for (let round = 0; round <= rounds; round++) {
       progress(`ingest ${label}: ${round === 0 ? "warm-up round" : `round ${round}/${rounds}`}`);
-      runs.a.push(await time(() => parseTranslateToDevNull(path)));
+      runs.a.push(await baselineA.run());
       runs.b.push(await time(() => bareUpload(path, ctx.s3rver.endpoint)));
       runs.uploads.push(await uploadThrough(ctx, child, path));
     }
@@ -305,7 +305,7 @@ async function runIngestRounds(
     return runs;
   } finally {
     rss.stop();
-    await child.stop();
+    await Promise.all([child.stop(), baselineA.stop()]);
   }
 }
 
