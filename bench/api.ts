@@ -14,6 +14,7 @@ import {
   type BenchContext,
   benchFileRecord,
   fmtRatio,
+  median,
   prefillKeys,
   progress,
   type Row,
@@ -185,15 +186,19 @@ export async function benchApi(ctx: BenchContext): Promise<Row[]> {
     `api: req/s per round: Batchgate ${rpsOf(runs.api)}; hello-world ${rpsOf(runs.base)}; ` +
       `same-body route ${rpsOf(runs.sameBody)}`,
   );
+  // Each round's sides ran within seconds of each other: compare them round by round.
+  const pairedRatio = (ours: LoadResult[], theirs: LoadResult[]) =>
+    median(ours.map((r, i) => r.rps / theirs[i]!.rps));
+  const ratio = pairedRatio(runs.api, runs.base);
   return [{
     bench: "3 api",
     figure:
-      `GET /v1/batches/{id}, ended batch, virtual key (${api.tool}, ${CONNECTIONS} conns, median of ${ROUNDS})`,
+      `GET /v1/batches/{id}, ended batch, virtual key (${api.tool}, ${CONNECTIONS} conns, ${ROUNDS} rounds)`,
     value: `${api.rps.toFixed(0)} req/s`,
     baseline: `hono hello-world ${base.rps.toFixed(0)} req/s`,
-    ratio: fmtRatio(api.rps / base.rps),
+    ratio: fmtRatio(ratio),
     target: "≥ 0.50×",
-    pass: api.rps >= 0.5 * base.rps,
+    pass: ratio >= 0.5,
   }, {
     bench: "3 api",
     figure: "GET /v1/batches/{id} p99 latency, errors",
@@ -207,7 +212,7 @@ export async function benchApi(ctx: BenchContext): Promise<Row[]> {
     figure: `  same runs against a bare hono route sending the same ${bodyBytes} bytes`,
     value: `${api.rps.toFixed(0)} req/s`,
     baseline: `bare route ${sameBody.rps.toFixed(0)} req/s`,
-    ratio: fmtRatio(api.rps / sameBody.rps),
+    ratio: fmtRatio(pairedRatio(runs.api, runs.sameBody)),
     target: "—",
     pass: null,
   }, {
