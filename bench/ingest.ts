@@ -348,7 +348,11 @@ export async function benchIngest(ctx: BenchContext): Promise<Row[]> {
     const hwm = runs.hwm;
     // Each round's sides ran within seconds of each other: compare them round by round.
     const roundRatios = upRuns.map((up, i) => up / Math.min(aRuns[i]!, bRuns[i]!));
-    show("Batchgate / min(a, b) per round (warm-up, then timed)", roundRatios);
+    progress(
+      `ingest ${size.label}: Batchgate / min(a, b) per round (warm-up, then timed): ${
+        roundRatios.map((r) => r.toFixed(2)).join(", ")
+      }`,
+    );
     const ratio = median(roundRatios.slice(1));
     hwms.push(hwm);
     rows.push({
