@@ -59,7 +59,8 @@ export function inputFileKeys(deployment: Deployment, fileId: string) {
   };
 }
 
-/** Size of the first Bedrock JSONL object; the next ones double up to the segment size. */
+/** Size of the Bedrock JSONL's objects (256 per GB), and of the first one. */
+const BEDROCK_SEGMENT_BYTES = 4 * 1024 * 1024;
 const FIRST_SEGMENT_BYTES = 2 * 1024 * 1024;
 
 /**
@@ -79,11 +80,11 @@ class StagedObjects {
   ): WritableStreamDefaultWriter<Uint8Array> {
     const loc = { bucket: this.deployment.s3.bucket, key };
     // Few parts or objects in flight keep memory low. The Bedrock JSONL, as large as the upload,
-    // gets three objects in flight: with one, translation waited for S3 about a tenth of the time;
-    // with two, each upload's first object (slower than the rest) stalled it for about 120 ms.
-    // It starts with small objects (2 MiB, then 4, then 8), which are stored while the next
-    // fill: an upload waits less for S3 early on. A compressed original gets a tenth of the
-    // bytes, one object at a time, and smaller objects; its first is full only after ~50 MB.
+    // gets three objects of 4 MiB in flight: with one, translation waited for S3 about a tenth of
+    // the time; with 8 MiB objects, the last ones took longer to store after the last byte, the
+    // first (slower than the rest) stalled the upload early on, and peaks were 15 MiB higher. Its
+    // first object is 2 MiB, stored while the next fills. A compressed original gets a tenth of
+    // the bytes, one 5 MiB object at a time; its first is full only after ~50 MB of input.
     const upload = !key.endsWith("/")
       ? this.store.startUpload(loc, { queueSize: 1 })
       : options.compress
@@ -95,6 +96,7 @@ class StagedObjects {
       })
       : this.store.startSegmentedUpload(loc, {
         queueSize: 3,
+        segmentSize: BEDROCK_SEGMENT_BYTES,
         firstSegmentSize: FIRST_SEGMENT_BYTES,
       });
     this.uploads.set(key, upload);
