@@ -24,7 +24,7 @@ import {
   type IngestSummary,
   type LineTarget,
 } from "../ingest/ingest_jsonl.ts";
-import { MIN_PART_SIZE, type ObjectStore, type StreamingUpload } from "../storage/object_store.ts";
+import type { ObjectStore, StreamingUpload } from "../storage/object_store.ts";
 import { createFile, type FileRecord } from "../store/files.ts";
 import {
   groupDeployments,
@@ -62,6 +62,8 @@ export function inputFileKeys(deployment: Deployment, fileId: string) {
 /** Size of the Bedrock JSONL's objects (256 per GB), and of the first one. */
 const BEDROCK_SEGMENT_BYTES = 4 * 1024 * 1024;
 const FIRST_SEGMENT_BYTES = 2 * 1024 * 1024;
+/** Size of the compressed original's objects. */
+const ORIGINAL_SEGMENT_BYTES = 2 * 1024 * 1024;
 
 /**
  * Uploads in flight for one deployment; aborted or deleted together on
@@ -84,7 +86,8 @@ class StagedObjects {
     // the time; with 8 MiB objects, the last ones took longer to store after the last byte, the
     // first (slower than the rest) stalled the upload early on, and peaks were 15 MiB higher. Its
     // first object is 2 MiB, stored while the next fills. A compressed original gets a tenth of
-    // the bytes, one 5 MiB object at a time; its first is full only after ~50 MB of input.
+    // the bytes, in 2 MiB objects, two in flight (one 5 MiB object at a time: the same speed,
+    // 10 MiB more at the peak, and more left to store after the last byte).
     const upload = !key.endsWith("/")
       ? this.store.startUpload(loc, { queueSize: 1 })
       : options.compress
@@ -92,7 +95,8 @@ class StagedObjects {
         contentType: "application/zstd",
         wholeLines: false,
         suffix: ".zst",
-        segmentSize: MIN_PART_SIZE,
+        segmentSize: ORIGINAL_SEGMENT_BYTES,
+        queueSize: 2,
       })
       : this.store.startSegmentedUpload(loc, {
         queueSize: 3,

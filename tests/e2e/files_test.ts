@@ -365,7 +365,7 @@ Deno.test("a 20 MB upload to Batchgate as deployed streams to S3 as folders of o
   try {
     const lines = 2_000;
     // Hex digits from a fixed pseudo-random sequence (xorshift) barely compress, so the
-    // compressed original spans more than one 5 MiB object too.
+    // compressed original spans more than one 2 MiB object too.
     let seed = 7;
     const hex = (n: number) => {
       let out = "";
