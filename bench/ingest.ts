@@ -282,11 +282,6 @@ async function runIngestRounds(
   const child = await startBatchgateChild(config, `${ctx.dir}/ingest-${label}.kv`);
   const rss = new RssSampler(child.pid, 25);
   const baselineA = new BaselineA(path);
-  const time = async (fn: () => Promise<unknown>) => {
-    const started = performance.now();
-    await fn();
-    return performance.now() - started;
-  };
   try {
     const runs: IngestRuns = {
       a: [],
@@ -298,7 +293,9 @@ async function runIngestRounds(
     for (let round = 0; round <= rounds; round++) {
       progress(`ingest ${label}: ${round === 0 ? "warm-up round" : `round ${round}/${rounds}`}`);
       runs.a.push(await baselineA.run());
-      runs.b.push(await time(() => bareUpload(path, ctx.s3rver.endpoint)));
+      const started = performance.now();
+      await bareUpload(path, ctx.s3rver.endpoint);
+      runs.b.push(performance.now() - started);
       runs.uploads.push(await uploadThrough(ctx, child, path));
     }
     runs.hwm = rss.stop().hwm;

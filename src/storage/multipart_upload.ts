@@ -19,7 +19,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { freeBuffers } from "./free_buffers.ts";
-import { UploadLifecycle } from "./upload_lifecycle.ts";
+import { FIRST_BUFFER_BYTES, UploadLifecycle } from "./upload_lifecycle.ts";
 
 /** Object parameters of {@linkcode MultipartUpload}: sent on PutObject or CreateMultipartUpload. */
 export type UploadParams =
@@ -33,9 +33,6 @@ export interface MultipartUploadOptions {
   /** Parts uploading at once; memory is at most `queueSize + 1` parts. */
   queueSize: number;
 }
-
-/** The first buffer starts small, so a small object never holds a whole part. */
-const FIRST_BUFFER_BYTES = 256 * 1024;
 
 /**
  * One object being uploaded from a byte stream: write to `writable`, close

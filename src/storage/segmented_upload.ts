@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { crc32 } from "node:zlib";
 import { freeBuffers } from "./free_buffers.ts";
-import { UploadLifecycle } from "./upload_lifecycle.ts";
+import { FIRST_BUFFER_BYTES, UploadLifecycle } from "./upload_lifecycle.ts";
 
 /**
  * The CRC32 of `bytes` as S3 wants it in `x-amz-checksum-crc32`: base64 of
@@ -58,8 +58,6 @@ export function segmentKey(prefix: string, index: number, suffix = ".jsonl"): st
   return `${prefix}${String(index + 1).padStart(5, "0")}${suffix}`;
 }
 
-/** The first buffer starts small, so a small file never holds a whole segment. */
-const FIRST_BUFFER_BYTES = 256 * 1024;
 const NEWLINE = 10;
 
 /**

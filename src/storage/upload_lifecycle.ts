@@ -7,6 +7,12 @@
  */
 import type { StreamingUpload } from "./object_store.ts";
 
+/**
+ * Size of an upload's first buffer, which grows as bytes come: a small
+ * object never holds a whole part or segment.
+ */
+export const FIRST_BUFFER_BYTES = 256 * 1024;
+
 /** Base of {@linkcode MultipartUpload} and {@linkcode SegmentedUpload}. */
 export abstract class UploadLifecycle implements StreamingUpload {
   readonly writable: WritableStream<Uint8Array>;
