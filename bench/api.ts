@@ -139,7 +139,12 @@ export async function benchApi(ctx: BenchContext): Promise<Row[]> {
   const bodyFile = `${ctx.dir}/api-body.json`;
   const child = await startBatchgateChild(config, kvPath);
   let hello: Awaited<ReturnType<typeof startHelloChild>> | null = null;
-  const runs = { api: [] as LoadResult[], base: [] as LoadResult[], sameBody: [] as LoadResult[] };
+  const runs = {
+    api: [] as LoadResult[],
+    base: [] as LoadResult[],
+    sameBody: [] as LoadResult[],
+    sameBodyPadded: [] as LoadResult[],
+  };
   let apiRunning: LoadResult;
   let bodyBytes: number;
   try {
@@ -162,6 +167,12 @@ export async function benchApi(ctx: BenchContext): Promise<Row[]> {
         headers: [] as string[],
         what: `bare hono route with the same ${bodyBytes}-byte body`,
       },
+      {
+        runs: runs.sameBodyPadded,
+        url: `${hello.url}body-padded`,
+        headers: [] as string[],
+        what: `bare hono route with the same body and first-response padding`,
+      },
     ];
     for (const target of targets) await load(target.url, 1, target.headers);
     // Short runs in turn, so that the machine's drift over the run reaches each side alike.
@@ -177,14 +188,15 @@ export async function benchApi(ctx: BenchContext): Promise<Row[]> {
     await hello?.stop();
     await child.stop();
   }
-  const [api, base, sameBody] = [runs.api, runs.base, runs.sameBody].map(medianRun) as [
-    LoadResult,
-    LoadResult,
-    LoadResult,
-  ];
+  const [api, base, sameBody, sameBodyPadded] = [
+    runs.api,
+    runs.base,
+    runs.sameBody,
+    runs.sameBodyPadded,
+  ].map(medianRun) as [LoadResult, LoadResult, LoadResult, LoadResult];
   progress(
     `api: req/s per round: Batchgate ${rpsOf(runs.api)}; hello-world ${rpsOf(runs.base)}; ` +
-      `same-body route ${rpsOf(runs.sameBody)}`,
+      `same-body route ${rpsOf(runs.sameBody)}; padded ${rpsOf(runs.sameBodyPadded)}`,
   );
   // Each round's sides ran within seconds of each other: compare them round by round.
   const pairedRatio = (ours: LoadResult[], theirs: LoadResult[]) =>
@@ -213,6 +225,14 @@ export async function benchApi(ctx: BenchContext): Promise<Row[]> {
     value: `${api.rps.toFixed(0)} req/s`,
     baseline: `bare route ${sameBody.rps.toFixed(0)} req/s`,
     ratio: fmtRatio(pairedRatio(runs.api, runs.sameBody)),
+    target: "—",
+    pass: null,
+  }, {
+    bench: "3 api",
+    figure: "  ... and a bare route with the same bytes and first-response padding",
+    value: `${api.rps.toFixed(0)} req/s`,
+    baseline: `padded route ${sameBodyPadded.rps.toFixed(0)} req/s`,
+    ratio: fmtRatio(pairedRatio(runs.api, runs.sameBodyPadded)),
     target: "—",
     pass: null,
   }, {

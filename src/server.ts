@@ -6,6 +6,7 @@
 import { AwsClients } from "./aws/clients.ts";
 import type { Config } from "./config/load.ts";
 import { createApp } from "./api/app.ts";
+import { FirstResponsePadding } from "./api/write_buffer.ts";
 import { openKv } from "./store/kv.ts";
 import { log } from "./log.ts";
 import { familyOf } from "./bedrock/translators.ts";
@@ -57,11 +58,12 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
     log.warn("No master_key is set: auth is off, so binding to 127.0.0.1 only", {});
   }
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const padding = new FirstResponsePadding();
   const server = Deno.serve({
     port: options.port,
     hostname: host,
     onListen: (addr) => resolve(addr as Deno.NetAddr),
-  }, app.fetch);
+  }, (request, info) => padding.pass(request, info, app.fetch(request)));
   const addr = await listening;
   const shownHost = host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `http://${shownHost}:${addr.port}`;
