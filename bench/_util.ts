@@ -15,6 +15,7 @@ import { type AwsTarget, loadConfig } from "../src/config/load.ts";
 import type { AppDeps } from "../src/api/context.ts";
 import type { AwsClients } from "../src/aws/clients.ts";
 import { BackgroundTasks } from "../src/worker/tasks.ts";
+import { ZstdWorker } from "../src/storage/zstd_worker.ts";
 import type { BatchRecord, JobRecord } from "../src/store/batches.ts";
 import { newBatchRecord, newJobRecord } from "../src/batches/new_record.ts";
 import type { FileRecord } from "../src/store/files.ts";
@@ -371,6 +372,8 @@ export async function benchDeps(
     aws,
     now: () => Date.now(),
     tasks: new BackgroundTasks(),
+    // Only uploads start its Worker: the in-process benchmarks convert output.
+    zstd: new ZstdWorker(),
     instanceId: "bench",
   };
 }

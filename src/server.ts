@@ -13,6 +13,7 @@ import { familyOf } from "./bedrock/translators.ts";
 import { BackgroundTasks } from "./worker/tasks.ts";
 import { Poller } from "./worker/poller.ts";
 import { randomAlnum } from "./ids.ts";
+import { ZstdWorker } from "./storage/zstd_worker.ts";
 
 /** Options of {@linkcode startBatchgate}. */
 export interface StartOptions {
@@ -51,7 +52,16 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
   const kv = await openKv(options.kv);
   const aws = new AwsClients();
   const tasks = new BackgroundTasks();
-  const deps = { config, kv, aws, now: () => Date.now(), tasks, instanceId: randomAlnum(12) };
+  const zstd = new ZstdWorker();
+  const deps = {
+    config,
+    kv,
+    aws,
+    now: () => Date.now(),
+    tasks,
+    zstd,
+    instanceId: randomAlnum(12),
+  };
   const app = createApp(deps);
   const host = options.host ?? (config.masterKey ? "0.0.0.0" : "127.0.0.1");
   if (!config.masterKey && host === "127.0.0.1") {
@@ -80,6 +90,7 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
       await server.shutdown();
       await poller?.stop();
       await tasks.drain();
+      zstd.close();
       aws.destroy();
       kv.close();
     },

@@ -20,7 +20,7 @@ import { userRoutes } from "./users.ts";
  * Creates the Batchgate app over the given dependencies.
  * @example
  * ```ts ignore
- * const app = createApp({ config, kv, aws, now: Date.now, tasks, instanceId });
+ * const app = createApp({ config, kv, aws, now: Date.now, tasks, zstd, instanceId });
  * Deno.serve(app.fetch);
  * ```
  */

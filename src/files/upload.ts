@@ -34,7 +34,7 @@ import {
   translatorOf,
 } from "./deployments.ts";
 import { log } from "../log.ts";
-import { compressStream, decompress } from "../storage/compression.ts";
+import { decompress } from "../storage/compression.ts";
 import { assertBudgetLeft } from "../auth/budgets.ts";
 
 /** The upload as the route hands it over. */
@@ -73,7 +73,7 @@ class StagedObjects {
   readonly uploads = new Map<string, StreamingUpload>();
   readonly finished: string[] = [];
   readonly store: ObjectStore;
-  constructor(readonly deployment: Deployment, deps: AppDeps) {
+  constructor(readonly deployment: Deployment, private readonly deps: AppDeps) {
     this.store = objectStoreFor(deps.aws, deployment);
   }
   start(
@@ -105,7 +105,7 @@ class StagedObjects {
       });
     this.uploads.set(key, upload);
     if (!options.compress) return upload.writable.getWriter();
-    const compressor = compressStream();
+    const compressor = this.deps.zstd.compressStream();
     // A failure reaches the caller through `upload.done`.
     compressor.readable.pipeTo(upload.writable).catch(() => {});
     return compressor.writable.getWriter();

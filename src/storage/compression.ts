@@ -1,27 +1,16 @@
 /**
- * Compression for stored originals. Upload originals are kept compressed:
- * the Bedrock JSONL must be stored as is, and a second uncompressed copy
- * would double the bytes every upload writes to S3. New uploads use zstd;
- * originals stored as gzip (before zstd) still read back.
+ * Reading stored originals back. Upload originals are kept compressed: the
+ * Bedrock JSONL must be stored as is, and a second uncompressed copy would
+ * double the bytes every upload writes to S3. New uploads use zstd, compressed
+ * on a Worker (`zstd_worker.ts`); originals stored as gzip (before zstd) still
+ * read back.
  * @module
  */
-import { constants, createZstdCompress, createZstdDecompress } from "node:zlib";
+import { createZstdDecompress } from "node:zlib";
 import type { Transform } from "node:stream";
 
 /** How a stored original is compressed (`FileRecord.contentEncoding`). */
 export type ContentEncoding = "gzip" | "zstd";
-
-/**
- * A zstd compressor (level 1) as a web stream. On chat JSONL it runs about
- * 30% faster than gzip level 1 (the fastest gzip, used before) and stores
- * 0.10 of the bytes instead of 0.26, so the upload's own thread, its
- * busiest, does less. (`CompressionStream` has no zstd and no level.)
- */
-export function compressStream(): TransformStream<Uint8Array, Uint8Array> {
-  return nodeTransformStream(
-    createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: 1 } }),
-  );
-}
 
 /** Decompresses a stream compressed with `encoding` (gzip: originals stored before zstd). */
 export function decompress(

@@ -20,6 +20,7 @@ import type { AppDeps, AppEnv } from "../../src/api/context.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { type Config, parseConfig } from "../../src/config/load.ts";
 import { BackgroundTasks } from "../../src/worker/tasks.ts";
+import { ZstdWorker } from "../../src/storage/zstd_worker.ts";
 
 /** The master key of {@linkcode TEST_CONFIG_YAML}. */
 export const MASTER_KEY = "sk-test-master-key-0000";
@@ -150,6 +151,7 @@ export async function withApp(
     aws,
     now: () => clock.now(),
     tasks: new BackgroundTasks(),
+    zstd: new ZstdWorker(),
     instanceId: "test-instance",
   };
   const app = createApp(deps);
@@ -189,6 +191,7 @@ export async function withApp(
     await fn(t);
   } finally {
     await deps.tasks.drain();
+    deps.zstd.close();
     if (!options.aws) aws.destroy();
     kv.close();
   }

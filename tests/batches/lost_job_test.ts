@@ -4,6 +4,7 @@ import { AwsClients } from "../../src/aws/clients.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { updateBatch } from "../../src/store/batches.ts";
 import { BackgroundTasks } from "../../src/worker/tasks.ts";
+import { ZstdWorker } from "../../src/storage/zstd_worker.ts";
 import { chatLines, STACK_MASTER_KEY, startStack } from "../_helpers/stack.ts";
 
 Deno.test("a job Bedrock no longer knows fails its batch after a grace period instead of hanging", async () => {
@@ -17,6 +18,7 @@ Deno.test("a job Bedrock no longer knows fails its batch after a grace period in
     aws,
     now: () => now,
     tasks: new BackgroundTasks(),
+    zstd: new ZstdWorker(),
     instanceId: "lost-job-test",
   };
   const app = createApp(deps);
@@ -62,6 +64,7 @@ Deno.test("a job Bedrock no longer knows fails its batch after a grace period in
     assert.equal(failed.error_file_id, null);
   } finally {
     await deps.tasks.drain();
+    deps.zstd.close();
     aws.destroy();
     kv.close();
     await stack.close();

@@ -1,6 +1,7 @@
 import assert from "assert";
 import { gzipSync, zstdDecompressSync } from "node:zlib";
-import { compressStream, type ContentEncoding, decompress } from "../../src/storage/compression.ts";
+import { type ContentEncoding, decompress } from "../../src/storage/compression.ts";
+import { ZstdWorker } from "../../src/storage/zstd_worker.ts";
 
 /** A stream of `chunks`, each written from one reused buffer (as ingestion does). */
 function reusedBufferStream(chunks: string[]): ReadableStream<Uint8Array> {
@@ -21,16 +22,23 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<A
 
 /** Compresses `pieces` as a stored original would be: zstd by Batchgate, gzip as before zstd. */
 const PACKERS: Record<ContentEncoding, (pieces: string[]) => Promise<Uint8Array<ArrayBuffer>>> = {
-  zstd: (pieces) => collect(reusedBufferStream(pieces).pipeThrough(compressStream())),
+  zstd: async (pieces) => {
+    const zstd = new ZstdWorker();
+    try {
+      return await collect(reusedBufferStream(pieces).pipeThrough(zstd.compressStream()));
+    } finally {
+      zstd.close();
+    }
+  },
   gzip: (pieces) =>
     Promise.resolve(
       new Uint8Array(gzipSync(new TextEncoder().encode(pieces.join("")), { level: 1 })),
     ),
 };
 
-Deno.test("compressStream() output is standard zstd of exactly the bytes written", async () => {
+Deno.test("ZstdWorker output is standard zstd of exactly the bytes written", async () => {
   const chunks = Array.from({ length: 200 }, (_, i) => `{"custom_id":"r-${i}","é":"🚀"}\n`);
-  const out = await collect(reusedBufferStream(chunks).pipeThrough(compressStream()));
+  const out = await PACKERS.zstd(chunks);
   assert.deepEqual([...out.subarray(0, 4)], [0x28, 0xb5, 0x2f, 0xfd]);
   assert.equal(new TextDecoder().decode(zstdDecompressSync(out)), chunks.join(""));
 });
