@@ -24,9 +24,10 @@ const MAX_BATCHES_IN_FLIGHT = 4;
 const ZSTD_LEVEL = 1;
 
 /**
- * The Worker's code. It runs from a blob URL so that a `deno compile` binary
- * carries it without extra files. Node's `Buffer.slice` shares memory, so
- * output is copied into batches before they are transferred.
+ * The Worker's code. It runs from a `data:` URL so that a `deno compile`
+ * binary carries it without extra files (compiled binaries could not load
+ * `blob:` Workers until denoland/deno#34574). Node's `Buffer.slice` shares
+ * memory, so output is copied into batches before they are transferred.
  */
 const WORKER_SOURCE = `
 import { constants, createZstdCompress } from "node:zlib";
@@ -80,6 +81,8 @@ self.onmessage = ({ data }) => {
   }
 };
 `;
+
+const WORKER_URL = `data:application/javascript,${encodeURIComponent(WORKER_SOURCE)}`;
 
 interface WorkerReply {
   id: number;
@@ -173,11 +176,7 @@ export class ZstdWorker {
 
   #workerOf(): Worker {
     if (this.#worker) return this.#worker;
-    const url = URL.createObjectURL(
-      new Blob([WORKER_SOURCE], { type: "application/javascript" }),
-    );
-    const worker = new Worker(url, { type: "module", name: "zstd" });
-    URL.revokeObjectURL(url);
+    const worker = new Worker(WORKER_URL, { type: "module", name: "zstd" });
     worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#onReply(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
