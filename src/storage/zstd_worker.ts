@@ -12,7 +12,7 @@
  * behind, so request body reads do not back up behind it (the trap of earlier
  * Worker designs, `bench/RESULTS.md`). One Worker, started with the first
  * upload, serves every upload until {@linkcode ZstdWorker.close}; it holds
- * about 25 MiB.
+ * about 27 MiB.
  * @module
  */
 
