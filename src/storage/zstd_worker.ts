@@ -40,8 +40,8 @@ function post(id, out) {
   out.bytes = new Uint8Array(OUT_BATCH);
   out.filled = 0;
 }
-function open(id, level) {
-  const zstd = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: level } });
+function open(id) {
+  const zstd = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: ${ZSTD_LEVEL} } });
   const out = { bytes: new Uint8Array(OUT_BATCH), filled: 0 };
   zstd.on("data", (chunk) => {
     let at = 0;
@@ -66,7 +66,7 @@ function open(id, level) {
 }
 self.onmessage = ({ data }) => {
   const { id, kind } = data;
-  if (kind === "open") return open(id, data.level);
+  if (kind === "open") return open(id);
   const zstd = streams.get(id);
   if (!zstd) return;
   if (kind === "data") {
@@ -137,7 +137,7 @@ export class ZstdWorker {
         };
         state.ended.promise.catch(() => {});
         this.#streams.set(id, state);
-        this.#workerOf().postMessage({ id, kind: "open", level: ZSTD_LEVEL });
+        this.#workerOf().postMessage({ id, kind: "open" });
       },
       // The chunk is copied before this returns, so callers may reuse it at once.
       transform: async (chunk) => {
@@ -159,7 +159,7 @@ export class ZstdWorker {
       },
       cancel: () => {
         this.#worker?.postMessage({ id, kind: "abort" });
-        this.#forget(id);
+        this.#streams.delete(id);
       },
     });
   }
@@ -201,11 +201,11 @@ export class ZstdWorker {
         return;
       case "end":
         state?.ended.resolve();
-        this.#forget(reply.id);
+        this.#streams.delete(reply.id);
         return;
       case "error":
         if (state) this.#fail(state, new Error(reply.message));
-        this.#forget(reply.id);
+        this.#streams.delete(reply.id);
         return;
     }
   }
@@ -220,10 +220,6 @@ export class ZstdWorker {
     } catch {
       // Already closed or errored.
     }
-  }
-
-  #forget(id: number): void {
-    this.#streams.delete(id);
   }
 
   /** Terminates the Worker (the next stream starts a new one) and fails the open streams. */
