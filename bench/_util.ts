@@ -9,8 +9,8 @@ import {
   spawnListening,
   START_TASK_V8_FLAGS,
   stopChild,
-} from "../src/demo/spawn_listening.ts";
-import { type RunningS3rver, startS3rver } from "../src/demo/s3rver.ts";
+} from "../tools/demo/spawn_listening.ts";
+import { type RunningS3rver, startS3rver } from "../tools/demo/s3rver.ts";
 import { type AwsTarget, loadConfig } from "../src/config/load.ts";
 import type { AppDeps } from "../src/api/context.ts";
 import type { AwsClients } from "../src/aws/clients.ts";

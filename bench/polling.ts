@@ -7,8 +7,8 @@
  * @module
  */
 import { BedrockClient, ListModelInvocationJobsCommand } from "@aws-sdk/client-bedrock";
-import { startEmulator } from "../src/emulator/server.ts";
-import type { RecordedRequest } from "../src/emulator/app.ts";
+import { startEmulator } from "../tools/emulator/server.ts";
+import type { RecordedRequest } from "../tools/emulator/app.ts";
 import { AwsClients } from "../src/aws/clients.ts";
 import { createApp } from "../src/api/app.ts";
 import { Poller } from "../src/worker/poller.ts";

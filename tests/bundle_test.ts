@@ -1,6 +1,6 @@
 import assert from "assert";
 import { VERSION } from "../src/version.ts";
-import { readBatchgateUrl, START_TASK_V8_FLAGS } from "../src/demo/spawn_listening.ts";
+import { readBatchgateUrl, START_TASK_V8_FLAGS } from "../tools/demo/spawn_listening.ts";
 import denoConfig from "../deno.json" with { type: "json" };
 
 Deno.test("the start, demo and compile tasks run with the same V8 flags: gc() exposed, no incremental marking", () => {

@@ -3,6 +3,7 @@
  * id or ARN.
  * @module
  */
+import { parseModelRef } from "../config/model_id.ts";
 import type { ModelFamily, Translator } from "./translator.ts";
 import { anthropicTranslator } from "./anthropic.ts";
 import { novaTranslator } from "./nova.ts";
@@ -18,18 +19,6 @@ export const TRANSLATORS: Readonly<Record<ModelFamily, Translator>> = {
   mistral: mistralTranslator,
   "titan-embed": titanEmbedTranslator,
 };
-
-/** Geographic prefixes of cross-region inference profile ids (`us.anthropic.…`). */
-const PROFILE_PREFIXES: ReadonlySet<string> = new Set([
-  "us",
-  "us-gov",
-  "eu",
-  "apac",
-  "global",
-  "jp",
-  "au",
-  "ca",
-]);
 
 /**
  * Model id prefixes per family. Allow-listed rather than matched by provider,
@@ -57,28 +46,6 @@ const FAMILY_PREFIXES: readonly (readonly [string, ModelFamily])[] = [
 ];
 
 /**
- * The bare model id inside an ARN, or undefined for ARNs that do not name
- * their model (application inference profiles, custom and provisioned models).
- */
-function idOfArn(arn: string): string | undefined {
-  // arn:<partition>:bedrock:<region>:<account>:<type>/<id>; the id may itself hold colons.
-  let colons = 0;
-  let start = -1;
-  for (let i = 0; i < arn.length; i++) {
-    if (arn[i] === ":" && ++colons === 5) {
-      start = i + 1;
-      break;
-    }
-  }
-  if (start < 0) return undefined;
-  const slash = arn.indexOf("/", start);
-  if (slash < 0) return undefined;
-  const type = arn.slice(start, slash);
-  if (type !== "foundation-model" && type !== "inference-profile") return undefined;
-  return arn.slice(arn.lastIndexOf("/") + 1);
-}
-
-/**
  * The model family of a Bedrock model id.
  * @param modelId a model id (`anthropic.claude-3-haiku-20240307-v1:0`), a
  *   cross-region profile id (`us.`, `eu.`, `apac.`, `global.`, `us-gov.`…), a
@@ -94,11 +61,8 @@ function idOfArn(arn: string): string | undefined {
  * ```
  */
 export function familyOf(modelId: string): ModelFamily | undefined {
-  let id: string | undefined = modelId.trim().toLowerCase();
-  if (id.startsWith("arn:")) id = idOfArn(id);
-  if (id === undefined) return undefined;
-  const dot = id.indexOf(".");
-  if (dot > 0 && PROFILE_PREFIXES.has(id.slice(0, dot))) id = id.slice(dot + 1);
+  const id = parseModelRef(modelId).baseId;
+  if (id === null) return undefined;
   for (const [prefix, family] of FAMILY_PREFIXES) {
     if (id.startsWith(prefix)) return family;
   }

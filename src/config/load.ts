@@ -8,6 +8,7 @@ import { z } from "zod";
 import { log } from "../log.ts";
 import { ConfigSchema, type GeneralSettings, type ModelEntry, type ModelInfo } from "./schema.ts";
 import { ConfigError, formatPath, resolveEnvRefs } from "./env.ts";
+import { parseModelRef } from "./model_id.ts";
 
 export { ConfigError } from "./env.ts";
 
@@ -160,7 +161,7 @@ function toDeployment(
     return undefined;
   }
   // LiteLLM also accepts bedrock/converse/<id> and bedrock/invoke/<id>.
-  const modelId = p.model.replace(/^bedrock\/(converse\/|invoke\/)?/, "");
+  const modelId = parseModelRef(p.model).id;
   const isBatch = entry.model_info?.mode === "batch";
   const bucket = p.s3_bucket_name;
   const roleArn = p.aws_batch_role_arn ?? getEnv("AWS_BATCH_ROLE_ARN");

@@ -6,6 +6,7 @@
  * `model_info`, which always wins over the built-in {@linkcode PRICE_TABLE}.
  * @module
  */
+import { parseModelRef, priceKeyOf } from "../config/model_id.ts";
 import type { ModelInfo } from "../config/schema.ts";
 import { log } from "../log.ts";
 import { type ModelPrice, PRICE_TABLE } from "./price_table.ts";
@@ -34,30 +35,10 @@ export interface TokenUsage {
 /** AWS: batch inference costs 50% of on-demand (Bedrock pricing page). */
 const BATCH_DISCOUNT = 0.5;
 
-// Cross-region inference profile prefixes, followed by `provider.model`.
-const PROFILE_PREFIX = /^(?:us|us-gov|eu|apac|global|jp|au|ca)\.(?=[a-z0-9-]+\.)/;
-// LiteLLM-style provider and route prefixes: `bedrock/`, `bedrock/converse/`.
-const PROVIDER_PREFIX = /^bedrock\/(?:(?:converse|invoke)\/)?/;
-// Provisioned-throughput variants such as `…-v1:0:200k` or `…-v1:0:mm`.
-const VARIANT_SUFFIX = /:(?:\d+k|mm)$/;
-// Only these ARN resources name a model; other ones (application inference
-// profiles, provisioned or custom models) are opaque and stay unpriced
-// unless model_info prices them.
-const MODEL_ARN =
-  /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(?:foundation-model|inference-profile)\/(.+)$/;
-
-interface ParsedModelId {
-  baseId: string;
-  /** The cross-region profile prefix without its dot (`us`, `global`…), if any. */
-  profile: string | undefined;
-}
-
-function parseModelId(modelId: string): ParsedModelId {
-  let id = modelId.trim().replace(PROVIDER_PREFIX, "");
-  id = MODEL_ARN.exec(id)?.[1] ?? id;
-  const profile = PROFILE_PREFIX.exec(id)?.[0].slice(0, -1);
-  if (profile !== undefined) id = id.slice(profile.length + 1);
-  return { baseId: id.replace(VARIANT_SUFFIX, ""), profile };
+/** The price-table key and profile prefix of a model reference. */
+function parseModelId(modelId: string): { baseId: string; profile: string | null } {
+  const ref = parseModelRef(modelId);
+  return { baseId: priceKeyOf(ref) ?? ref.id, profile: ref.profile };
 }
 
 /**

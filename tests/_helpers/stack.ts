@@ -7,13 +7,13 @@
 import OpenAI, { toFile } from "openai";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { BedrockClient, ListModelInvocationJobsCommand } from "@aws-sdk/client-bedrock";
-import { type RunningS3rver, startS3rver } from "../../src/demo/s3rver.ts";
-import { type RunningEmulator, startEmulator } from "../../src/emulator/server.ts";
+import { type RunningS3rver, startS3rver } from "../../tools/demo/s3rver.ts";
+import { type RunningEmulator, startEmulator } from "../../tools/emulator/server.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { type RunningBatchgate, startBatchgate } from "../../src/server.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { setLogLevel } from "../../src/log.ts";
-import { readBatchgateUrl, START_TASK_V8_FLAGS } from "../../src/demo/spawn_listening.ts";
+import { readBatchgateUrl, START_TASK_V8_FLAGS } from "../../tools/demo/spawn_listening.ts";
 
 /** The master key of every stack. */
 export const STACK_MASTER_KEY = "sk-stack-master";

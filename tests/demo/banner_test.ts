@@ -1,5 +1,5 @@
 import assert from "assert";
-import { demoBanner, shellQuote } from "../../src/demo/banner.ts";
+import { demoBanner, shellQuote } from "../../tools/demo/banner.ts";
 
 const INFO = {
   url: "http://127.0.0.1:4000",

@@ -1,6 +1,6 @@
 import assert from "assert";
 import { parseConfig } from "../../src/config/load.ts";
-import { DEMO_BUCKET, demoConfigYaml } from "../../src/demo/demo_config.ts";
+import { DEMO_BUCKET, demoConfigYaml } from "../../tools/demo/demo_config.ts";
 
 Deno.test("demoConfigYaml() loads as two batch model groups on the local endpoints", () => {
   const config = parseConfig(

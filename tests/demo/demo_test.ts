@@ -73,7 +73,7 @@ Deno.test("deno task demo runs the printed batch flow and stops cleanly on SIGTE
     args: [
       "run",
       ...await demoTaskFlags(),
-      "src/demo/main.ts",
+      "tools/demo/main.ts",
       "--port",
       "0",
       "--dir",

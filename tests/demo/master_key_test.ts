@@ -1,5 +1,5 @@
 import assert from "assert";
-import { loadOrCreateMasterKey } from "../../src/demo/master_key.ts";
+import { loadOrCreateMasterKey } from "../../tools/demo/master_key.ts";
 
 Deno.test("loadOrCreateMasterKey() makes an sk-demo- key once and reuses it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "batchgate-demo-key-" });

@@ -1,5 +1,5 @@
 import assert from "assert";
-import { SAMPLE_RECORDS, sampleBatchJsonl } from "../../src/demo/sample_batch.ts";
+import { SAMPLE_RECORDS, sampleBatchJsonl } from "../../tools/demo/sample_batch.ts";
 
 Deno.test("sampleBatchJsonl() writes 120 unique chat requests in the OpenAI batch format", () => {
   const text = sampleBatchJsonl();

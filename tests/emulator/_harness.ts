@@ -13,12 +13,12 @@ import { CreateModelInvocationJobCommand } from "@aws-sdk/client-bedrock";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { AwsClients } from "../../src/aws/clients.ts";
 import type { AwsTarget } from "../../src/config/load.ts";
-import { type RunningS3rver, startS3rver } from "../../src/demo/s3rver.ts";
+import { type RunningS3rver, startS3rver } from "../../tools/demo/s3rver.ts";
 import {
   type EmulatorOptions,
   type RunningEmulator,
   startEmulator,
-} from "../../src/emulator/server.ts";
+} from "../../tools/emulator/server.ts";
 
 /** The bucket every harness creates. */
 export const BUCKET = "emulator-test";

@@ -1,6 +1,6 @@
 import assert from "assert";
 
-const MAIN = new URL("../../src/emulator/main.ts", import.meta.url).pathname;
+const MAIN = new URL("../../tools/emulator/main.ts", import.meta.url).pathname;
 
 Deno.test("emulator CLI logs its URL, serves health and exits 0 on SIGTERM", async () => {
   const child = new Deno.Command(Deno.execPath(), {

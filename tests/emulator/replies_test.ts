@@ -1,6 +1,6 @@
 import assert from "assert";
-import { baseModelId, emulateRecord, familyOf } from "../../src/emulator/replies.ts";
-import { LineSplitStream } from "../../src/emulator/line_split_stream.ts";
+import { baseModelId, emulateRecord, familyOf } from "../../tools/emulator/replies.ts";
+import { LineSplitStream } from "../../tools/emulator/line_split_stream.ts";
 
 const QUESTION =
   "What is the capital of France? Answer in one word, please, and be brief about it.";

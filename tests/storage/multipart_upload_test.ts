@@ -1,6 +1,6 @@
 import assert from "assert";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { startS3rver } from "../../src/demo/s3rver.ts";
+import { startS3rver } from "../../tools/demo/s3rver.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { MultipartUpload } from "../../src/storage/multipart_upload.ts";
 import { writeAll } from "../_helpers/uploads.ts";

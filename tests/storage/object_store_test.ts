@@ -1,5 +1,5 @@
 import assert from "assert";
-import { startS3rver } from "../../src/demo/s3rver.ts";
+import { startS3rver } from "../../tools/demo/s3rver.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { createHash } from "node:crypto";
 import { loopbackStore } from "../_helpers/uploads.ts";

@@ -1,6 +1,6 @@
 import assert from "assert";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { startS3rver } from "../../src/demo/s3rver.ts";
+import { startS3rver } from "../../tools/demo/s3rver.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { SegmentedUpload, segmentKey } from "../../src/storage/segmented_upload.ts";
 import { ObjectStore } from "../../src/storage/object_store.ts";

@@ -41,6 +41,7 @@ import {
   type ReplyFormat,
 } from "./reply_formats.ts";
 import type { ModelInvocationType } from "./shapes.ts";
+import { customModelBase, parseModelRef } from "../../src/config/model_id.ts";
 
 export type { ModelFamily } from "./reply_formats.ts";
 
@@ -78,14 +79,8 @@ const FAMILY_PREFIXES: [string, ModelFamily][] = [
  * ```
  */
 export function baseModelId(modelId: string): string {
-  let id = modelId;
-  if (id.startsWith("arn:")) {
-    const resource = id.split(":").slice(5).join(":");
-    const parts = resource.split("/");
-    // custom-model/<base model>/<id>; every other resource type ends in the id.
-    id = (parts[0] === "custom-model" ? parts[1] : parts.at(-1)) ?? "";
-  }
-  return id.replace(/^(us|eu|apac|global|us-gov|jp|au|ca)\./, "");
+  const ref = parseModelRef(modelId);
+  return ref.baseId ?? customModelBase(ref) ?? ref.id.slice(ref.id.lastIndexOf("/") + 1);
 }
 
 /** The reply family of a model id, or undefined when the emulator has none. */

@@ -3,9 +3,9 @@
  * 127.0.0.1, with every byte of state in one folder.
  * @module
  */
-import { loadConfig } from "../config/load.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import { startEmulator } from "../emulator/server.ts";
-import { startBatchgate } from "../server.ts";
+import { startBatchgate } from "../../src/server.ts";
 import { DEMO_BUCKET, demoConfigYaml } from "./demo_config.ts";
 import { loadOrCreateMasterKey } from "./master_key.ts";
 import { SAMPLE_RECORDS, sampleBatchJsonl } from "./sample_batch.ts";

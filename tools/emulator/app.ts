@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { log } from "../log.ts";
+import { log } from "../../src/log.ts";
 import type { JobStore } from "./jobs.ts";
 import { listJobs } from "./list.ts";
 import { toJobSummary } from "./render.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { BedrockJobStatus } from "../bedrock/job_status.ts";
+import { BedrockJobStatus } from "../../src/bedrock/job_status.ts";
 
 /** Service-model patterns, verbatim (Smithy patterns; matched anchored). */
 export const PATTERNS = {

@@ -5,10 +5,10 @@
  * inputs and outputs.
  * @module
  */
-import { AwsClients } from "../aws/clients.ts";
-import type { AwsTarget } from "../config/load.ts";
-import { DEFAULT_MIN_RECORDS } from "../config/load.ts";
-import { log } from "../log.ts";
+import { AwsClients } from "../../src/aws/clients.ts";
+import type { AwsTarget } from "../../src/config/load.ts";
+import { DEFAULT_MIN_RECORDS } from "../../src/config/load.ts";
+import { log } from "../../src/log.ts";
 import { createEmulatorApp, type RecordedRequest } from "./app.ts";
 import { JobStore } from "./jobs.ts";
 import { JobRunner } from "./runner.ts";

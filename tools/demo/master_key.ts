@@ -3,7 +3,7 @@
  * prints (and accepts) the same key.
  * @module
  */
-import { randomAlnum } from "../ids.ts";
+import { randomAlnum } from "../../src/ids.ts";
 
 /**
  * Reads the master key stored at `path`, or makes a new `sk-demo-…` key and

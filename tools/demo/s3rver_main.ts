@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import S3rver from "s3rver";
-import { say } from "../log.ts";
+import { say } from "../../src/log.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { log, say } from "../log.ts";
+import { log, say } from "../../src/log.ts";
 import { startEmulator } from "./server.ts";
 
 const USAGE = `Bedrock batch inference emulator (control plane: model invocation jobs)

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { log, say, setLogLevel } from "../log.ts";
+import { log, say, setLogLevel } from "../../src/log.ts";
 import { demoBanner } from "./banner.ts";
 import { SAMPLE_RECORDS } from "./sample_batch.ts";
 import { startDemo } from "./start_demo.ts";

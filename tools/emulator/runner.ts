@@ -11,7 +11,7 @@
  * @module
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { log } from "../log.ts";
+import { log } from "../../src/log.ts";
 import {
   countsOf,
   DEFAULT_TIMEOUT_HOURS,

@@ -11,7 +11,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { randomAlnum } from "../ids.ts";
+import { randomAlnum } from "../../src/ids.ts";
 import type { EmulatedRecord, InputFile, Job, JobInput, RecordCounts } from "./jobs.ts";
 import { LineSplitStream } from "./line_split_stream.ts";
 import { emulateRecord, isSlow } from "./replies.ts";

@@ -4,7 +4,7 @@
  * The background {@linkcode ./runner.ts} moves jobs through their states.
  * @module
  */
-import { randomAlnum } from "../ids.ts";
+import { randomAlnum } from "../../src/ids.ts";
 import type { RecordOutcome } from "./replies.ts";
 import { familyOf } from "./replies.ts";
 import { ServiceError, validationError } from "./service_error.ts";
