@@ -3,13 +3,11 @@
  * hello-world on the same runtime. Prints `{"port":N}` once it listens.
  * With a file path argument it also serves that file's bytes at `/body` as
  * JSON, the way Batchgate answers `GET /v1/batches/{id}` (the response size
- * alone changes what the runtime can serve), and at `/body-padded` the same
- * with Batchgate's first-response padding (`src/api/write_buffer.ts`).
+ * alone changes what the runtime can serve).
  * @module
  */
 import { Hono } from "hono";
 import { say } from "../src/log.ts";
-import { FirstResponsePadding } from "../src/api/write_buffer.ts";
 
 const app = new Hono();
 app.get("/", (c) => c.text("Hello, World!"));
@@ -18,12 +16,6 @@ if (bodyFile) {
   const body = await Deno.readFile(bodyFile);
   const headers = { "content-type": "application/json" };
   app.get("/body", (c) => c.body(body, 200, headers));
-  // Deno.serve's connection info reaches hono as its env: hello-world's path stays bare.
-  const padding = new FirstResponsePadding();
-  app.get("/body-padded", (c) => {
-    const info = c.env as unknown as Deno.ServeHandlerInfo;
-    return padding.pass(c.req.raw, info, c.body(body, 200, headers));
-  });
 }
 Deno.serve({
   port: 0,

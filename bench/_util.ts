@@ -4,18 +4,12 @@
  * small timing and formatting tools.
  * @module
  */
-import {
-  readBatchgateUrl,
-  spawnListening,
-  START_TASK_V8_FLAGS,
-  stopChild,
-} from "../tools/demo/spawn_listening.ts";
+import { readBatchgateUrl, spawnListening, stopChild } from "../tools/demo/spawn_listening.ts";
 import { type RunningS3rver, startS3rver } from "../tools/demo/s3rver.ts";
 import { type AwsTarget, loadConfig } from "../src/config/load.ts";
-import type { AppDeps } from "../src/api/context.ts";
+import { type AppDeps, createDeps } from "../src/deps.ts";
+import type { Store } from "../src/store/store.ts";
 import type { AwsClients } from "../src/aws/clients.ts";
-import { BackgroundTasks } from "../src/worker/tasks.ts";
-import { ZstdWorker } from "../src/storage/zstd_worker.ts";
 import type { BatchRecord, JobRecord } from "../src/store/batches.ts";
 import { newBatchRecord, newJobRecord } from "../src/batches/new_record.ts";
 import type { FileRecord } from "../src/store/files.ts";
@@ -189,7 +183,6 @@ export async function startBatchgateChild(
     args: [
       "run",
       "-A",
-      ...START_TASK_V8_FLAGS,
       // For profiling: BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
       ...(Deno.env.get("BENCH_CHILD_FLAGS")?.split(" ").filter(Boolean) ?? []),
       `${ROOT}main.ts`,
@@ -262,7 +255,6 @@ export async function runJsonChild<T>(script: string, args: string[]): Promise<T
     args: [
       "run",
       "-A",
-      ...START_TASK_V8_FLAGS,
       ...(Deno.env.get("BENCH_CHILD_FLAGS")?.split(" ").filter(Boolean) ?? []),
       script,
       ...args,
@@ -363,19 +355,10 @@ export function benchBatchRecord(
 /** The app dependencies of an in-process benchmark over a config file. */
 export async function benchDeps(
   configPath: string,
-  kv: Deno.Kv,
+  store: Store,
   aws: AwsClients,
 ): Promise<AppDeps> {
-  return {
-    config: await loadConfig(configPath),
-    kv,
-    aws,
-    now: () => Date.now(),
-    tasks: new BackgroundTasks(),
-    // Only uploads start its Worker: the in-process benchmarks convert output.
-    zstd: new ZstdWorker(),
-    instanceId: "bench",
-  };
+  return createDeps({ config: await loadConfig(configPath), store, aws, instanceId: "bench" });
 }
 
 /**
@@ -403,7 +386,7 @@ export const BENCH_TEAM = "bench-team";
  * through the store functions.
  * @returns the raw keys
  */
-export async function prefillKeys(kv: Deno.Kv, count: number): Promise<string[]> {
+export async function prefillKeys(kv: Store, count: number): Promise<string[]> {
   const now = Date.now();
   await createTeam(kv, {
     teamId: BENCH_TEAM,

@@ -11,7 +11,8 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { AwsClients } from "../src/aws/clients.ts";
 import { translatorFor } from "../src/bedrock/translators.ts";
-import { finalizeBatch } from "../src/batches/finalize.ts";
+import { finalizeBatch } from "../src/batches/_finalize.ts";
+import { openDenoKvStore } from "../src/store/deno_kv_store.ts";
 import { recordIdOf } from "../src/ingest/ingest_jsonl.ts";
 import { ObjectStore, PART_SIZE } from "../src/storage/object_store.ts";
 import { JsonlWriter } from "../src/storage/jsonl_writer.ts";
@@ -142,14 +143,14 @@ async function writeBedrockOutput(
 
 /** Child: runs finalizeBatch on the prepared batch. */
 async function childFinalize(config: string, kvPath: string, batchId: string) {
-  const kv = await Deno.openKv(kvPath);
+  const kv = await openDenoKvStore(kvPath);
   const aws = new AwsClients();
   const deps = await benchDeps(config, kv, aws);
   const started = performance.now();
   const batch = await finalizeBatch(deps, batchId);
   const ms = performance.now() - started;
   aws.destroy();
-  kv.close();
+  await kv.close();
   if (batch.status !== "completed") throw new Error(`Batch ended ${batch.status}`);
   const lines = batch.requestCounts.completed + batch.requestCounts.failed;
   return { ms, hwm: memoryOf(Deno.pid).hwm, lines };
@@ -220,7 +221,7 @@ export async function benchOutput(ctx: BenchContext): Promise<Row[]> {
   const bytes = await writeBedrockOutput(store, outPrefix, file.input!.mappingKey, records);
   aws.destroy();
   const kvPath = `${ctx.dir}/output.kv`;
-  const kv = await Deno.openKv(kvPath);
+  const kv = await openDenoKvStore(kvPath);
   await createFile(kv, file);
   await createBatchRecord(
     kv,
@@ -235,7 +236,7 @@ export async function benchOutput(ctx: BenchContext): Promise<Row[]> {
     batchId,
     (b) => ({ ...b, status: "finalizing", finalizingAt: b.createdAt }),
   );
-  kv.close();
+  await kv.close();
   const config = await writeConfig(ctx.dir, ctx.s3rver.endpoint, "http://127.0.0.1:9");
   const self = new URL(import.meta.url).pathname;
   progress("output: bare parse + rewrite");

@@ -6,6 +6,7 @@
  * fake clock, so 999 jobs stay InProgress while one job is moved to the end.
  * @module
  */
+import { openDenoKvStore } from "../src/store/deno_kv_store.ts";
 import { BedrockClient, ListModelInvocationJobsCommand } from "@aws-sdk/client-bedrock";
 import { startEmulator } from "../tools/emulator/server.ts";
 import type { RecordedRequest } from "../tools/emulator/app.ts";
@@ -76,7 +77,7 @@ export async function benchPolling(ctx: BenchContext): Promise<Row[]> {
     now: () => fakeNow,
   });
   const aws = new AwsClients();
-  const kv = await Deno.openKv(`${ctx.dir}/polling.kv`);
+  const kv = await openDenoKvStore(`${ctx.dir}/polling.kv`);
   const poller = { current: null as TimedPoller | null };
   try {
     const config = await writeConfig(ctx.dir, ctx.s3rver.endpoint, emulator.url, {
@@ -199,6 +200,6 @@ export async function benchPolling(ctx: BenchContext): Promise<Row[]> {
     await poller.current?.stop();
     await emulator.shutdown();
     aws.destroy();
-    kv.close();
+    await kv.close();
   }
 }

@@ -4,6 +4,7 @@
  * run (module and code caches), then the median of the measured runs.
  * @module
  */
+import { openDenoKvStore } from "../src/store/deno_kv_store.ts";
 import {
   type BenchContext,
   median,
@@ -37,9 +38,9 @@ async function timeToReady(config: string, kvPath: string): Promise<number> {
 export async function benchStartup(ctx: BenchContext): Promise<Row[]> {
   const kvPath = `${ctx.dir}/startup.kv`;
   progress("startup: prefilling KV with 1,000 keys");
-  const kv = await Deno.openKv(kvPath);
+  const kv = await openDenoKvStore(kvPath);
   await prefillKeys(kv, 1000);
-  kv.close();
+  await kv.close();
   const config = await writeConfig(ctx.dir, ctx.s3rver.endpoint, "http://127.0.0.1:9");
   await timeToReady(config, kvPath); // warm-up: fills Deno's caches
   const runs: number[] = [];

@@ -1,19 +1,16 @@
 /**
- * Starts a whole Batchgate instance: KV, AWS clients, the HTTP server and
- * the background poller. `main.ts`, the demo and end-to-end tests use it.
+ * Starts a whole Batchgate instance: the store, the dependencies, the HTTP
+ * server and the background poller. `main.ts`, the demo and end-to-end tests
+ * use it.
  * @module
  */
-import { AwsClients } from "./aws/clients.ts";
 import type { Config } from "./config/load.ts";
 import { createApp } from "./api/app.ts";
-import { FirstResponsePadding } from "./api/write_buffer.ts";
-import { openKv } from "./store/kv.ts";
+import { closeDeps, createDeps } from "./deps.ts";
+import { openDenoKvStore } from "./store/deno_kv_store.ts";
 import { log } from "./log.ts";
 import { familyOf } from "./bedrock/translators.ts";
-import { BackgroundTasks } from "./worker/tasks.ts";
 import { Poller } from "./worker/poller.ts";
-import { randomAlnum } from "./ids.ts";
-import { ZstdWorker } from "./storage/zstd_worker.ts";
 
 /** Options of {@linkcode startBatchgate}. */
 export interface StartOptions {
@@ -31,7 +28,7 @@ export interface StartOptions {
 export interface RunningBatchgate {
   url: string;
   port: number;
-  /** Stops accepting requests, finishes in-flight ones, stops the poller, closes KV. */
+  /** Stops accepting requests, finishes in-flight ones, stops the poller, closes the store. */
   shutdown(): Promise<void>;
 }
 
@@ -49,31 +46,18 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
       });
     }
   }
-  const kv = await openKv(options.kv);
-  const aws = new AwsClients();
-  const tasks = new BackgroundTasks();
-  const zstd = new ZstdWorker();
-  const deps = {
-    config,
-    kv,
-    aws,
-    now: () => Date.now(),
-    tasks,
-    zstd,
-    instanceId: randomAlnum(12),
-  };
+  const deps = createDeps({ config, store: await openDenoKvStore(options.kv) });
   const app = createApp(deps);
   const host = options.host ?? (config.masterKey ? "0.0.0.0" : "127.0.0.1");
   if (!config.masterKey && host === "127.0.0.1") {
     log.warn("No master_key is set: auth is off, so binding to 127.0.0.1 only", {});
   }
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const padding = new FirstResponsePadding();
   const server = Deno.serve({
     port: options.port,
     hostname: host,
     onListen: (addr) => resolve(addr as Deno.NetAddr),
-  }, (request, info) => padding.pass(request, info, app.fetch(request)));
+  }, app.fetch);
   const addr = await listening;
   const shownHost = host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `http://${shownHost}:${addr.port}`;
@@ -89,10 +73,7 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
       stopped = true;
       await server.shutdown();
       await poller?.stop();
-      await tasks.drain();
-      zstd.close();
-      aws.destroy();
-      kv.close();
+      await closeDeps(deps);
     },
   };
 }

@@ -3,10 +3,10 @@
  * @module
  */
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { ApiError } from "../errors.ts";
-import { log } from "../log.ts";
-import type { AppDeps, AppEnv } from "./context.ts";
+import type { AppDeps } from "../deps.ts";
+import type { AppEnv } from "./context.ts";
+import { respondToError } from "./respond_error.ts";
 import { batchRoutes } from "./batches.ts";
 import { fileRoutes } from "./files.ts";
 import { healthRoutes } from "./health.ts";
@@ -20,27 +20,22 @@ import { userRoutes } from "./users.ts";
  * Creates the Batchgate app over the given dependencies.
  * @example
  * ```ts ignore
- * const app = createApp({ config, kv, aws, now: Date.now, tasks, zstd, instanceId });
+ * const app = createApp(createDeps({ config, store: await openDenoKvStore(path) }));
  * Deno.serve(app.fetch);
  * ```
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  // The deps travel as hono's env (`c.env.deps`) whoever calls fetch (Deno.serve passes its
-  // connection info there, tests call `app.request`): no middleware runs on every request, so
-  // hono calls a route's one handler directly.
-  const dispatch = app.fetch;
-  app.fetch = (request, _env, executionCtx) => dispatch(request, { deps }, executionCtx);
 
-  app.route("/", healthRoutes());
-  app.route("/", modelRoutes());
-  app.route("/", keyRoutes());
-  app.route("/", userRoutes());
-  app.route("/", teamRoutes());
-  app.route("/", spendRoutes());
+  app.route("/", healthRoutes(deps));
+  app.route("/", modelRoutes(deps));
+  app.route("/", keyRoutes(deps));
+  app.route("/", userRoutes(deps));
+  app.route("/", teamRoutes(deps));
+  app.route("/", spendRoutes(deps));
   for (const base of ["/v1", ""]) {
-    app.route(`${base}/files`, fileRoutes());
-    app.route(`${base}/batches`, batchRoutes());
+    app.route(`${base}/files`, fileRoutes(deps));
+    app.route(`${base}/batches`, batchRoutes(deps));
   }
 
   app.notFound((c) => {
@@ -60,21 +55,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.onError((error, c) => respondToError(error, c.req.method, c.req.path));
   return app;
-}
-
-/** Renders any thrown value as an OpenAI-shaped error response. */
-export function respondToError(error: unknown, method: string, path: string): Response {
-  if (error instanceof ApiError) return error.getResponse();
-  if (error instanceof HTTPException) {
-    // hono's own errors (malformed JSON body and the like) keep their status.
-    return new ApiError(error.status, error.message || "Bad request").getResponse();
-  }
-  log.error("Unhandled error", {
-    method,
-    path,
-    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
-  return new ApiError(500, "Internal server error", { type: "server_error" }).getResponse();
 }
 
 function allowedMethods(app: Hono<AppEnv>, path: string): string[] {

@@ -4,10 +4,11 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../auth/authenticate.ts";
 import { uploadFile } from "../files/upload.ts";
 import { deleteFile, fileContent, getFileFor, listFiles, toOpenAIFile } from "../files/files.ts";
+import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./context.ts";
+import { requireKey } from "./require_key.ts";
 import { parseQuery } from "./validate.ts";
 
 const ListFilesQuery = z.object({
@@ -18,12 +19,13 @@ const ListFilesQuery = z.object({
 });
 
 /** Routes under `/v1/files` (also mounted at `/files`). */
-export function fileRoutes(): Hono<AppEnv> {
+export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post("/", async (c) => {
-    const principal = await authenticate(c);
+  const member = requireKey(deps);
+  app.post("/", member, async (c) => {
+    const principal = c.var.principal;
     const length = c.req.header("content-length");
-    const file = await uploadFile(c.env.deps, principal, {
+    const file = await uploadFile(deps, principal, {
       body: c.req.raw.body ?? new ReadableStream({ start: (ctl) => ctl.close() }),
       contentType: c.req.header("content-type"),
       contentLength: length === undefined ? null : Number(length),
@@ -31,21 +33,20 @@ export function fileRoutes(): Hono<AppEnv> {
     return c.json(toOpenAIFile(file));
   });
 
-  app.get("/", async (c) => {
-    const principal = await authenticate(c);
+  app.get("/", member, async (c) => {
+    const principal = c.var.principal;
     const query = parseQuery(c, ListFilesQuery);
-    return c.json(await listFiles(c.env.deps, principal, query));
+    return c.json(await listFiles(deps, principal, query));
   });
 
-  app.get("/:id", async (c) => {
-    const principal = await authenticate(c);
-    const file = await getFileFor(c.env.deps, principal, c.req.param("id"));
+  app.get("/:id", member, async (c) => {
+    const principal = c.var.principal;
+    const file = await getFileFor(deps, principal, c.req.param("id"));
     return c.json(toOpenAIFile(file));
   });
 
-  app.get("/:id/content", async (c) => {
-    const principal = await authenticate(c);
-    const deps = c.env.deps;
+  app.get("/:id/content", member, async (c) => {
+    const principal = c.var.principal;
     const file = await getFileFor(deps, principal, c.req.param("id"));
     const body = await fileContent(deps, file);
     return new Response(body, {
@@ -57,9 +58,9 @@ export function fileRoutes(): Hono<AppEnv> {
     });
   });
 
-  app.delete("/:id", async (c) => {
-    const principal = await authenticate(c);
-    return c.json(await deleteFile(c.env.deps, principal, c.req.param("id")));
+  app.delete("/:id", member, async (c) => {
+    const principal = c.var.principal;
+    return c.json(await deleteFile(deps, principal, c.req.param("id")));
   });
   return app;
 }

@@ -8,7 +8,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { DurationText } from "../auth/duration.ts";
 import { abbreviateKey, hashKey, newRawKey } from "../auth/hash.ts";
-import { authenticate } from "../auth/authenticate.ts";
 import { ApiError, badRequest, notFound } from "../errors.ts";
 import { log } from "../log.ts";
 import {
@@ -20,7 +19,9 @@ import {
   listKeys,
   updateKey,
 } from "../store/api_keys.ts";
+import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./context.ts";
+import { forgetKeysAfter, requireKey } from "./require_key.ts";
 import { Budget, endOfDuration, Metadata, ModelList, Name, OptionalDuration } from "./fields.ts";
 import { parseJson, parseQuery } from "./validate.ts";
 import { toKeyInfo } from "./views.ts";
@@ -92,12 +93,12 @@ export function keyHashOf(value: string): string {
  * @throws {ApiError} 400 for a taken key value or alias, an unknown team, or the master key's value
  */
 export async function issueKey(
-  deps: { kv: Deno.Kv; now: () => number; masterKey?: string | undefined },
+  deps: Pick<AppDeps, "store" | "clock" | "config">,
   body: GenerateKeyBody,
 ): Promise<{ raw: string; record: KeyRecord }> {
-  const now = deps.now();
+  const now = deps.clock.now();
   const raw = body.key ?? newRawKey();
-  if (deps.masterKey !== undefined && raw === deps.masterKey) {
+  if (deps.config.masterKey !== undefined && raw === deps.config.masterKey) {
     throw badRequest("Cannot create key: the value is the master key", { param: "key" });
   }
   const record: KeyRecord = {
@@ -118,7 +119,7 @@ export async function issueKey(
     createdAt: now,
     deletedAt: null,
   };
-  const { userCreated } = await createKey(deps.kv, record);
+  const { userCreated } = await createKey(deps.store, record);
   log.info("Key generated", {
     key_name: record.keyName,
     token: record.hash,
@@ -130,15 +131,16 @@ export async function issueKey(
 }
 
 /** The key routes. */
-export function keyRoutes(): Hono<AppEnv> {
+export function keyRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const member = requireKey(deps);
+  const admin = requireKey(deps, { admin: true });
+  const forget = forgetKeysAfter(deps.keys);
 
-  app.post("/key/generate", async (c) => {
-    await authenticate(c, { admin: true });
+  app.post("/key/generate", admin, forget, async (c) => {
     const body = await parseJson(c, GenerateKeyBody);
-    const deps = c.env.deps;
     const { raw, record } = await issueKey(
-      { kv: deps.kv, now: deps.now, masterKey: deps.config.masterKey },
+      deps,
       body,
     );
     return c.json({
@@ -149,8 +151,8 @@ export function keyRoutes(): Hono<AppEnv> {
     });
   });
 
-  app.get("/key/info", async (c) => {
-    const principal = await authenticate(c);
+  app.get("/key/info", member, async (c) => {
+    const principal = c.var.principal;
     const query = parseQuery(c, z.object({ key: z.string().min(1).optional() }));
     let hash: string;
     if (query.key !== undefined) hash = keyHashOf(query.key);
@@ -161,15 +163,15 @@ export function keyRoutes(): Hono<AppEnv> {
         code: "admin_only",
       });
     }
-    const key = await getLiveKey(c.env.deps.kv, hash);
+    const key = await getLiveKey(deps.store, hash);
     if (!key) throw notFound("key", hash, "key");
     return c.json({ key: hash, info: toKeyInfo(key) });
   });
 
-  app.post("/key/update", async (c) => {
-    await authenticate(c, { admin: true });
+  app.post("/key/update", admin, forget, async (c) => {
     const body = await parseJson(c, UpdateKeyBody);
-    const { kv, now } = c.env.deps;
+    const { store } = deps;
+    const now = () => deps.clock.now();
     const t = now();
     const change: KeyChange = {
       keyAlias: body.key_alias ?? undefined,
@@ -190,34 +192,33 @@ export function keyRoutes(): Hono<AppEnv> {
       change.budgetResetAt = endOfDuration(t, body.budget_duration, "budget_duration");
     }
     const hash = keyHashOf(body.key);
-    const updated = await updateKey(kv, hash, change);
+    const updated = await updateKey(store, hash, change);
     log.info("Key updated", { key_name: updated.keyName, token: hash });
     return c.json({ key: hash, ...toKeyInfo(updated) });
   });
 
-  app.post("/key/delete", async (c) => {
-    await authenticate(c, { admin: true });
+  app.post("/key/delete", admin, forget, async (c) => {
     const body = await parseJson(c, DeleteKeysBody);
-    const { kv, now } = c.env.deps;
+    const { store } = deps;
+    const now = () => deps.clock.now();
     const hashes = (body.keys ?? []).map(keyHashOf);
     for (const alias of body.key_aliases ?? []) {
-      const [key] = await listKeys(kv, { keyAlias: alias });
+      const [key] = await listKeys(store, { keyAlias: alias });
       if (!key) throw notFound("key with alias", alias, "key_aliases");
       hashes.push(key.hash);
     }
-    const deleted = await deleteKeys(kv, hashes, { now: now() });
+    const deleted = await deleteKeys(store, hashes, { now: now() });
     log.info("Keys deleted", { tokens: deleted });
     return c.json({ deleted_keys: deleted });
   });
 
-  app.get("/key/list", async (c) => {
-    await authenticate(c, { admin: true });
+  app.get("/key/list", admin, async (c) => {
     const query = parseQuery(c, ListKeysQuery);
     const filter: Parameters<typeof listKeys>[1] = {};
     if (query.user_id !== undefined) filter.userId = query.user_id;
     if (query.team_id !== undefined) filter.teamId = query.team_id;
     if (query.key_alias !== undefined) filter.keyAlias = query.key_alias;
-    const keys = await listKeys(c.env.deps.kv, filter);
+    const keys = await listKeys(deps.store, filter);
     const start = (query.page - 1) * query.size;
     const page = keys.slice(start, start + query.size);
     return c.json({

@@ -7,10 +7,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { canUseModel, type Principal } from "../auth/principal.ts";
-import { authenticate } from "../auth/authenticate.ts";
 import type { Config, Deployment } from "../config/load.ts";
 import type { ModelInfo } from "../config/schema.ts";
+import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./context.ts";
+import { requireKey } from "./require_key.ts";
 import { batchPriceFor, onDemandPriceFor } from "../pricing/prices.ts";
 import { parseQuery } from "./validate.ts";
 
@@ -67,15 +68,16 @@ export function toModelGroupInfo(
 }
 
 /** The model listing routes. */
-export function modelRoutes(): Hono<AppEnv> {
+export function modelRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const member = requireKey(deps);
   // OpenAI wants a creation time; the time the routes first answered is as good as any.
   let created: number | undefined;
 
-  app.on("GET", ["/v1/models", "/models"], async (c) => {
-    const principal = await authenticate(c);
-    const { config, now } = c.env.deps;
-    created ??= Math.floor(now() / 1000);
+  app.on("GET", ["/v1/models", "/models"], member, (c) => {
+    const principal = c.var.principal;
+    const { config } = deps;
+    created ??= Math.floor(deps.clock.now() / 1000);
     const data = visibleGroups(config, principal).map(([id]) => ({
       id,
       object: "model",
@@ -85,10 +87,10 @@ export function modelRoutes(): Hono<AppEnv> {
     return c.json({ object: "list", data });
   });
 
-  app.get("/model_group/info", async (c) => {
-    const principal = await authenticate(c);
+  app.get("/model_group/info", member, (c) => {
+    const principal = c.var.principal;
     const query = parseQuery(c, z.object({ model_group: z.string().min(1).optional() }));
-    const groups = visibleGroups(c.env.deps.config, principal)
+    const groups = visibleGroups(deps.config, principal)
       .filter(([name]) => query.model_group === undefined || name === query.model_group);
     return c.json({
       data: groups.map(([name, deployments]) => toModelGroupInfo(name, deployments)),

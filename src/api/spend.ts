@@ -5,9 +5,10 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../auth/authenticate.ts";
 import { listSpendLogs, type SpendLogEntry } from "../store/spend_logs.ts";
+import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./context.ts";
+import { requireKey } from "./require_key.ts";
 import { keyHashOf } from "./keys.ts";
 import { parseQuery } from "./validate.ts";
 
@@ -50,16 +51,16 @@ export function toSpendLog(entry: SpendLogEntry) {
 }
 
 /** Spend routes. */
-export function spendRoutes(): Hono<AppEnv> {
+export function spendRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get("/spend/logs", async (c) => {
-    await authenticate(c, { admin: true });
+  const admin = requireKey(deps, { admin: true });
+  app.get("/spend/logs", admin, async (c) => {
     const q = parseQuery(c, SpendLogsQuery);
     // A date-only end_date includes that whole day.
     const end = q.end_date !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(c.req.query("end_date")!)
       ? q.end_date + 86_400_000
       : q.end_date;
-    const entries = await listSpendLogs(c.env.deps.kv, {
+    const entries = await listSpendLogs(deps.store, {
       keyHash: q.api_key ? keyHashOf(q.api_key) : undefined,
       userId: q.user_id,
       teamId: q.team_id,

@@ -4,13 +4,14 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../auth/authenticate.ts";
 import { notFound } from "../errors.ts";
 import { log } from "../log.ts";
 import { getTeam, listKeys, type TeamRecord } from "../store/api_keys.ts";
 import { createTeam, type TeamChange, updateTeam } from "../store/teams.ts";
 import { listTeamMembers } from "../store/users.ts";
+import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./context.ts";
+import { forgetKeysAfter, requireKey } from "./require_key.ts";
 import { Budget, endOfDuration, Metadata, ModelList, Name, OptionalDuration } from "./fields.ts";
 import { parseJson, parseQuery } from "./validate.ts";
 import { toKeyInfo, toTeamInfo } from "./views.ts";
@@ -38,13 +39,15 @@ export const UpdateTeamBody = z.object({
 });
 
 /** The team routes. */
-export function teamRoutes(): Hono<AppEnv> {
+export function teamRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const admin = requireKey(deps, { admin: true });
+  const forget = forgetKeysAfter(deps.keys);
 
-  app.post("/team/new", async (c) => {
-    await authenticate(c, { admin: true });
+  app.post("/team/new", admin, forget, async (c) => {
     const body = await parseJson(c, NewTeamBody);
-    const { kv, now } = c.env.deps;
+    const { store } = deps;
+    const now = () => deps.clock.now();
     const t = now();
     const team: TeamRecord = {
       teamId: body.team_id ?? crypto.randomUUID(),
@@ -59,28 +62,27 @@ export function teamRoutes(): Hono<AppEnv> {
       metadata: body.metadata ?? {},
       createdAt: t,
     };
-    await createTeam(kv, team);
+    await createTeam(store, team);
     log.info("Team created", { team_id: team.teamId });
     return c.json(toTeamInfo(team));
   });
 
-  app.get("/team/info", async (c) => {
-    await authenticate(c, { admin: true });
+  app.get("/team/info", admin, async (c) => {
     const { team_id } = parseQuery(c, z.object({ team_id: Name }));
-    const { kv } = c.env.deps;
-    const team = await getTeam(kv, team_id);
+    const { store } = deps;
+    const team = await getTeam(store, team_id);
     if (!team) throw notFound("team", team_id, "team_id");
     const [members, keys] = await Promise.all([
-      listTeamMembers(kv, team_id),
-      listKeys(kv, { teamId: team_id }),
+      listTeamMembers(store, team_id),
+      listKeys(store, { teamId: team_id }),
     ]);
     return c.json({ team_id, team_info: toTeamInfo(team, members), keys: keys.map(toKeyInfo) });
   });
 
-  app.post("/team/update", async (c) => {
-    await authenticate(c, { admin: true });
+  app.post("/team/update", admin, forget, async (c) => {
     const body = await parseJson(c, UpdateTeamBody);
-    const { kv, now } = c.env.deps;
+    const { store } = deps;
+    const now = () => deps.clock.now();
     const change: TeamChange = {
       teamAlias: body.team_alias ?? undefined,
       models: body.models ?? undefined,
@@ -92,9 +94,9 @@ export function teamRoutes(): Hono<AppEnv> {
       change.budgetDuration = body.budget_duration;
       change.budgetResetAt = endOfDuration(now(), body.budget_duration, "budget_duration");
     }
-    const team = await updateTeam(kv, body.team_id, change);
+    const team = await updateTeam(store, body.team_id, change);
     log.info("Team updated", { team_id: team.teamId });
-    return c.json(toTeamInfo(team, await listTeamMembers(kv, team.teamId)));
+    return c.json(toTeamInfo(team, await listTeamMembers(store, team.teamId)));
   });
 
   return app;

@@ -4,12 +4,13 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate } from "../auth/authenticate.ts";
 import { notFound } from "../errors.ts";
 import { log } from "../log.ts";
 import { getTeam, getUser, listKeys, type UserRecord } from "../store/api_keys.ts";
 import { createUser, updateUser, type UserChange } from "../store/users.ts";
+import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./context.ts";
+import { forgetKeysAfter, requireKey } from "./require_key.ts";
 import { Budget, endOfDuration, Metadata, ModelList, Name, OptionalDuration } from "./fields.ts";
 import { issueKey } from "./keys.ts";
 import { parseJson, parseQuery } from "./validate.ts";
@@ -46,14 +47,14 @@ export const UpdateUserBody = z.object({
 });
 
 /** The user routes. */
-export function userRoutes(): Hono<AppEnv> {
+export function userRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const admin = requireKey(deps, { admin: true });
+  const forget = forgetKeysAfter(deps.keys);
 
-  app.post("/user/new", async (c) => {
-    await authenticate(c, { admin: true });
+  app.post("/user/new", admin, forget, async (c) => {
     const body = await parseJson(c, NewUserBody);
-    const deps = c.env.deps;
-    const now = deps.now();
+    const now = deps.clock.now();
     const user: UserRecord = {
       userId: body.user_id ?? crypto.randomUUID(),
       userEmail: body.user_email ?? null,
@@ -69,11 +70,11 @@ export function userRoutes(): Hono<AppEnv> {
       metadata: body.metadata ?? {},
       createdAt: now,
     };
-    await createUser(deps.kv, user);
+    await createUser(deps.store, user);
     log.info("User created", { user_id: user.userId });
     if (body.auto_create_key === false) return c.json(toUserInfo(user));
     const { raw, record } = await issueKey(
-      { kv: deps.kv, now: deps.now, masterKey: deps.config.masterKey },
+      deps,
       {
         user_id: user.userId,
         models: user.models,
@@ -91,25 +92,24 @@ export function userRoutes(): Hono<AppEnv> {
     });
   });
 
-  app.get("/user/info", async (c) => {
-    await authenticate(c, { admin: true });
+  app.get("/user/info", admin, async (c) => {
     const { user_id } = parseQuery(c, z.object({ user_id: Name }));
-    const { kv } = c.env.deps;
-    const user = await getUser(kv, user_id);
+    const { store } = deps;
+    const user = await getUser(store, user_id);
     if (!user) throw notFound("user", user_id, "user_id");
-    const keys = await listKeys(kv, { userId: user_id });
+    const keys = await listKeys(store, { userId: user_id });
     const teams = [];
     for (const teamId of user.teams) {
-      const team = await getTeam(kv, teamId);
+      const team = await getTeam(store, teamId);
       if (team) teams.push(toTeamInfo(team));
     }
     return c.json({ user_id, user_info: toUserInfo(user), keys: keys.map(toKeyInfo), teams });
   });
 
-  app.post("/user/update", async (c) => {
-    await authenticate(c, { admin: true });
+  app.post("/user/update", admin, forget, async (c) => {
     const body = await parseJson(c, UpdateUserBody);
-    const { kv, now } = c.env.deps;
+    const { store } = deps;
+    const now = () => deps.clock.now();
     const change: UserChange = {
       userEmail: body.user_email ?? undefined,
       userRole: body.user_role ?? undefined,
@@ -123,7 +123,7 @@ export function userRoutes(): Hono<AppEnv> {
       change.budgetDuration = body.budget_duration;
       change.budgetResetAt = endOfDuration(now(), body.budget_duration, "budget_duration");
     }
-    const user = await updateUser(kv, body.user_id, change);
+    const user = await updateUser(store, body.user_id, change);
     log.info("User updated", { user_id: user.userId });
     return c.json(toUserInfo(user));
   });

@@ -2,11 +2,10 @@
  * Authentication: the master key or a virtual key → the caller's `Principal`.
  * @module
  */
-import type { Context } from "hono";
+import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors.ts";
-import type { AppEnv } from "../api/context.ts";
-import { hashKeyOfRequest } from "./hash.ts";
-import { keyCacheFor, type ResolvedKey } from "./key_cache.ts";
+import { hashKey } from "./hash.ts";
+import type { KeyCache, ResolvedKey } from "./key_cache.ts";
 import type { Principal } from "./principal.ts";
 
 /** Owner id of everything the master key creates. */
@@ -28,52 +27,41 @@ export function rawKeyOf(headers: Headers): string | undefined {
   return key === "" ? undefined : key;
 }
 
+/** What {@linkcode authenticate} checks keys against. */
+export interface KeyChecker {
+  /** SHA-256 of the master key, or null when auth is off. */
+  masterKeyHash: string | null;
+  keys: KeyCache;
+  clock: Clock;
+}
+
 /**
- * Authenticates the caller of a request; every route handler calls it first.
- * Without a configured master key auth is off (LiteLLM's behaviour; the
- * server then binds to loopback only) and every caller acts as the admin.
- * A key the instance has cached is checked without awaiting anything, so a
- * handler can answer synchronously: this runs on every request.
+ * Authenticates a caller from its request headers. Without a configured
+ * master key auth is off (LiteLLM's behaviour; the server then binds to
+ * loopback only) and every caller acts as the admin.
  * @throws {ApiError} 401 without a valid key, 403 for a virtual key on an admin route
  */
-export function authenticate(
-  c: Context<AppEnv>,
+export async function authenticate(
+  headers: Headers,
+  checker: KeyChecker,
   options: AuthenticateOptions = {},
-): Principal | Promise<Principal> {
-  const { config, kv, now } = c.env.deps;
-  const adminOnly = options.admin ?? false;
-  const raw = rawKeyOf(c.req.raw.headers);
-  if (!config.masterKey && raw === undefined) return adminPrincipal();
+): Promise<Principal> {
+  const raw = rawKeyOf(headers);
+  if (checker.masterKeyHash === null && raw === undefined) return adminPrincipal();
   if (raw === undefined) {
     throw new ApiError(401, "Missing API key: pass it as 'Authorization: Bearer sk-...'", {
       code: "missing_api_key",
     });
   }
-  const hash = hashKeyOfRequest(raw);
-  if (config.masterKey && hash === hashKeyOfRequest(config.masterKey)) return adminPrincipal();
-  const keys = keyCacheFor(kv);
-  const cached = keys.peek(hash);
-  if (cached) return virtualKeyPrincipal(cached, now(), adminOnly);
-  return keys.lookup(hash).then((resolved) => virtualKeyPrincipal(resolved, now(), adminOnly));
-}
-
-/**
- * Principals of cached keys. A `ResolvedKey` never changes (the cache drops
- * it instead), so its principal is built once, not per request.
- */
-const principals = new WeakMap<ResolvedKey, Principal>();
-
-/** The principal of a stored virtual key, after checking it may be used now. */
-function virtualKeyPrincipal(
-  resolved: ResolvedKey | null,
-  now: number,
-  adminOnly: boolean,
-): Principal {
+  const hash = hashKey(raw);
+  if (hash === checker.masterKeyHash) return adminPrincipal();
+  const resolved = await checker.keys.lookup(hash);
   if (!resolved) throw new ApiError(401, "Invalid API key", { code: "invalid_api_key" });
   const { key } = resolved;
   if (key.deletedAt !== null) {
     throw new ApiError(401, `API key ${key.keyName} was deleted`, { code: "invalid_api_key" });
   }
+  const now = checker.clock.now();
   if (key.expiresAt !== null && key.expiresAt <= now) {
     throw new ApiError(
       401,
@@ -81,14 +69,10 @@ function virtualKeyPrincipal(
       { code: "expired_api_key" },
     );
   }
-  if (adminOnly) {
-    throw new ApiError(403, "Only the master key may call this route", {
-      code: "admin_only",
-    });
+  if (options.admin) {
+    throw new ApiError(403, "Only the master key may call this route", { code: "admin_only" });
   }
-  let principal = principals.get(resolved);
-  if (!principal) principals.set(resolved, principal = principalOf(resolved));
-  return principal;
+  return principalOf(resolved);
 }
 
 function principalOf({ key, team }: ResolvedKey): Principal {
@@ -100,7 +84,7 @@ function principalOf({ key, team }: ResolvedKey): Principal {
   if (key.keyAlias) principal.keyAlias = key.keyAlias;
   if (key.userId) principal.userId = key.userId;
   if (key.teamId) principal.teamId = key.teamId;
-  return Object.freeze(principal);
+  return principal;
 }
 
 function adminPrincipal(): Principal {

@@ -8,6 +8,7 @@ import { ApiError } from "../errors.ts";
 import type { Principal } from "./principal.ts";
 import { getKeyByHash, getTeam, getUser } from "../store/api_keys.ts";
 import { effectiveSpend } from "../store/spend.ts";
+import type { Store } from "../store/store.ts";
 
 /** One budget that applies to a caller. */
 export interface BudgetState {
@@ -25,15 +26,15 @@ function usd(value: number): string {
 
 /** The budgets of the caller's key, user and team (those with a `max_budget`). */
 export async function budgetsOf(
-  kv: Deno.Kv,
+  store: Store,
   principal: Principal,
   now: number,
 ): Promise<BudgetState[]> {
   if (principal.isAdmin) return [];
   const [key, user, team] = await Promise.all([
-    getKeyByHash(kv, principal.ownerId),
-    principal.userId ? getUser(kv, principal.userId) : null,
-    principal.teamId ? getTeam(kv, principal.teamId) : null,
+    getKeyByHash(store, principal.ownerId),
+    principal.userId ? getUser(store, principal.userId) : null,
+    principal.teamId ? getTeam(store, principal.teamId) : null,
   ]);
   const out: BudgetState[] = [];
   const add = (
@@ -62,12 +63,12 @@ export async function budgetsOf(
  * @throws {ApiError} 400 `budget_exceeded` naming the budget
  */
 export async function assertBudgetLeft(
-  kv: Deno.Kv,
+  store: Store,
   principal: Principal,
   now: number,
   action: string,
 ): Promise<BudgetState[]> {
-  const budgets = await budgetsOf(kv, principal, now);
+  const budgets = await budgetsOf(store, principal, now);
   const spent = budgets.find((b) => b.remaining <= 0);
   if (spent) {
     throw new ApiError(

@@ -6,17 +6,12 @@
  */
 import { z } from "zod";
 import { ApiError, badRequest } from "../errors.ts";
-import type { AppDeps } from "../api/context.ts";
+import type { AppDeps } from "../deps.ts";
 import type { Principal } from "../auth/principal.ts";
 import { newId } from "../ids.ts";
 import { log } from "../log.ts";
 import { canUseModel } from "../auth/principal.ts";
-import {
-  type BatchRecord,
-  createBatchRecord,
-  getBatchEntry,
-  withBatchLease,
-} from "../store/batches.ts";
+import { type BatchRecord, createBatchRecord } from "../store/batches.ts";
 import { type BatchInputInfo, type FileRecord, getVisibleFile } from "../store/files.ts";
 import type { Deployment } from "../config/load.ts";
 import { assertBudgetLeft, assertEstimateFits } from "../auth/budgets.ts";
@@ -25,7 +20,7 @@ import { deploymentAt } from "../files/deployments.ts";
 import { s3Uri } from "../storage/object_store.ts";
 import { jobNameOf } from "./bedrock_jobs.ts";
 import { newBatchRecord, newJobRecord } from "./new_record.ts";
-import { leaseOptions, submitPendingJobs } from "./refresh.ts";
+import { submitBatch } from "./lifecycle.ts";
 
 /** The body of `POST /v1/batches`. */
 export const CreateBatchBody = z.object({
@@ -74,7 +69,7 @@ export async function planBatch(
   principal: Principal,
   body: CreateBatchBody,
 ): Promise<BatchPlan> {
-  const file = await getVisibleFile(deps.kv, principal, body.input_file_id);
+  const file = await getVisibleFile(deps.store, principal, body.input_file_id);
   if (!file) {
     throw new ApiError(404, `No file found with id '${body.input_file_id}'`, {
       param: "input_file_id",
@@ -109,7 +104,7 @@ export async function planBatch(
       { param: "input_file_id", code: "too_few_requests" },
     );
   }
-  const budgets = await assertBudgetLeft(deps.kv, principal, deps.now(), "create batch");
+  const budgets = await assertBudgetLeft(deps.store, principal, deps.clock.now(), "create batch");
   const price = batchPriceFor(deployment.modelId, deployment.modelInfo);
   const estimate: CostEstimate = {
     input_tokens: input.inputTokensEstimate,
@@ -146,7 +141,7 @@ export async function createBatch(
   body: CreateBatchBody,
 ): Promise<BatchRecord> {
   const { file, input, deployment } = await planBatch(deps, principal, body);
-  const now = deps.now();
+  const now = deps.clock.now();
   const id = newId("batch_", now);
   const jobName = jobNameOf(id, 0);
   const batch = newBatchRecord({
@@ -175,7 +170,7 @@ export async function createBatch(
       }),
     )],
   });
-  if (!(await createBatchRecord(deps.kv, batch))) {
+  if (!(await createBatchRecord(deps.store, batch))) {
     throw new ApiError(404, `No file found with id '${body.input_file_id}'`, {
       param: "input_file_id",
       code: "not_found",
@@ -184,11 +179,5 @@ export async function createBatch(
   log.info("Batch created", { batchId: id, fileId: file.id, records: input.records });
   // Under the lease, like every other submission: the poller may see the new
   // batch at once, and only one of them may send Create.
-  const submitted = await withBatchLease(
-    deps.kv,
-    id,
-    leaseOptions(deps),
-    () => submitPendingJobs(deps, id),
-  );
-  return submitted === "busy" ? (await getBatchEntry(deps.kv, id)).value ?? batch : submitted;
+  return await submitBatch(deps, id);
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import { ApiError, notFound } from "../errors.ts";
-import type { AppDeps } from "../api/context.ts";
+import type { AppDeps } from "../deps.ts";
 import type { Principal } from "../auth/principal.ts";
 import {
   deleteFileRecord,
@@ -53,7 +53,7 @@ export async function getFileFor(
   principal: Principal,
   id: string,
 ): Promise<FileRecord> {
-  const file = await getVisibleFile(deps.kv, principal, id);
+  const file = await getVisibleFile(deps.store, principal, id);
   if (!file) throw notFound("file", id, "file_id");
   return file;
 }
@@ -74,7 +74,7 @@ export async function fileContent(
       code: "content_missing",
     });
   }
-  return file.contentEncoding ? decompress(stream, file.contentEncoding) : stream;
+  return file.contentEncoding ? decompress(stream) : stream;
 }
 
 /** One page of the principal's files. */
@@ -83,7 +83,7 @@ export async function listFiles(
   principal: Principal,
   options: ListPageOptions & { purpose?: string | undefined },
 ) {
-  const { files, hasMore } = await listVisibleFiles(deps.kv, principal, options);
+  const { files, hasMore } = await listVisibleFiles(deps.store, principal, options);
   return listPage(files.map(toOpenAIFile), hasMore);
 }
 
@@ -93,7 +93,7 @@ export async function listFiles(
  */
 export async function deleteFile(deps: AppDeps, principal: Principal, id: string) {
   await getFileFor(deps, principal, id);
-  const outcome = await deleteFileRecord(deps.kv, id);
+  const outcome = await deleteFileRecord(deps.store, id);
   if (outcome.result === "missing") throw notFound("file", id, "file_id");
   if (outcome.result === "in_use") {
     throw new ApiError(

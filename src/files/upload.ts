@@ -5,7 +5,7 @@
  * @module
  */
 import { ApiError, badRequest } from "../errors.ts";
-import type { AppDeps } from "../api/context.ts";
+import type { AppDeps } from "../deps.ts";
 import type { Principal } from "../auth/principal.ts";
 import { canUseModel } from "../auth/principal.ts";
 import type { Deployment } from "../config/load.ts";
@@ -34,7 +34,7 @@ import {
   translatorOf,
 } from "./deployments.ts";
 import { log } from "../log.ts";
-import { decompress } from "../storage/compression.ts";
+import { decompress, zstdCompressor } from "../storage/compression.ts";
 import { assertBudgetLeft } from "../auth/budgets.ts";
 
 /** The upload as the route hands it over. */
@@ -73,7 +73,7 @@ class StagedObjects {
   readonly uploads = new Map<string, StreamingUpload>();
   readonly finished: string[] = [];
   readonly store: ObjectStore;
-  constructor(readonly deployment: Deployment, private readonly deps: AppDeps) {
+  constructor(readonly deployment: Deployment, deps: AppDeps) {
     this.store = objectStoreFor(deps.aws, deployment);
   }
   start(
@@ -105,7 +105,7 @@ class StagedObjects {
       });
     this.uploads.set(key, upload);
     if (!options.compress) return upload.writable.getWriter();
-    const compressor = this.deps.zstd.compressStream();
+    const compressor = zstdCompressor();
     // A failure reaches the caller through `upload.done`.
     compressor.readable.pipeTo(upload.writable).catch(() => {});
     return compressor.writable.getWriter();
@@ -168,7 +168,7 @@ export async function uploadFile(
       code: "file_too_large",
     });
   }
-  await assertBudgetLeft(deps.kv, principal, deps.now(), "upload file");
+  await assertBudgetLeft(deps.store, principal, deps.clock.now(), "upload file");
   const fileId = newId("file-");
   let purpose: string | null = null;
   let targetField: string | null = null;
@@ -245,7 +245,7 @@ export async function uploadFile(
         name: "file",
         filename: ingested.filename,
         contentType: null,
-        body: decompress(original, "zstd"),
+        body: decompress(original),
       }, {
         fileId,
         target: group,
@@ -268,7 +268,7 @@ export async function uploadFile(
       purpose: "batch",
       filename: final.filename,
       bytes: final.summary.bytes,
-      createdAt: Math.floor(deps.now() / 1000),
+      createdAt: Math.floor(deps.clock.now() / 1000),
       location: locationOf(target.deployment),
       contentKey: keys.original,
       contentEncoding: "zstd",
@@ -284,7 +284,7 @@ export async function uploadFile(
       batchId: null,
       activeBatchIds: [],
     };
-    await createFile(deps.kv, record);
+    await createFile(deps.store, record);
     log.info("File uploaded", {
       fileId,
       bytes: record.bytes,

@@ -10,7 +10,6 @@ import type { Deployment } from "../config/load.ts";
 import { TranslationError, type Translator } from "../bedrock/translator.ts";
 import { JsonlWriter } from "../storage/jsonl_writer.ts";
 import { LineSplitter } from "../storage/line_splitter.ts";
-import { PacedGc } from "../storage/paced_gc.ts";
 
 /** The model a file's lines are translated for. */
 export interface LineTarget {
@@ -206,7 +205,6 @@ export async function ingestJsonl(
 
   const reader = source.getReader();
   const splitter = new LineSplitter();
-  const gc = new PacedGc();
   // Only the file's first line may start with a byte order mark, as with one streaming decode.
   const firstDecoder = new TextDecoder("utf-8", { fatal: true });
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -223,7 +221,6 @@ export async function ingestJsonl(
       if (done) break;
       bytes += value.length;
       if (bytes > maxBytes) throw tooLarge(maxBytes);
-      gc.count(value.length);
       if (plan === null) pendingRaw.push(value);
       else await write((plan as IngestPlan).sinks.original, value);
       for (const line of splitter.push(value)) await handleLine(decodeLine(line));

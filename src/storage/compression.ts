@@ -1,28 +1,26 @@
 /**
- * Reading stored originals back. Upload originals are kept compressed: the
- * Bedrock JSONL must be stored as is, and a second uncompressed copy would
- * double the bytes every upload writes to S3. New uploads use zstd, compressed
- * on a Worker (`zstd_worker.ts`); originals stored as gzip (before zstd) still
- * read back.
+ * Upload originals are kept zstd-compressed: the Bedrock JSONL must be stored
+ * as is, and a second uncompressed copy would double the bytes every upload
+ * writes to S3. node:zlib's zstd at level 1 costs far less CPU than the
+ * translation running beside it.
  * @module
  */
-import { createZstdDecompress } from "node:zlib";
+import { constants, createZstdCompress, createZstdDecompress } from "node:zlib";
 import type { Transform } from "node:stream";
 
 /** How a stored original is compressed (`FileRecord.contentEncoding`). */
-export type ContentEncoding = "gzip" | "zstd";
+export type ContentEncoding = "zstd";
 
-/** Decompresses a stream compressed with `encoding` (gzip: originals stored before zstd). */
-export function decompress(
-  stream: ReadableStream<Uint8Array>,
-  encoding: ContentEncoding,
-): ReadableStream<Uint8Array> {
-  if (encoding === "zstd") return stream.pipeThrough(nodeTransformStream(createZstdDecompress()));
-  const gunzip = new DecompressionStream("gzip");
-  return stream.pipeThrough({
-    writable: gunzip.writable as WritableStream<Uint8Array>,
-    readable: gunzip.readable,
-  });
+/** A stream that zstd-compresses what is written to it (level 1: fast). */
+export function zstdCompressor(): TransformStream<Uint8Array, Uint8Array> {
+  return nodeTransformStream(
+    createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: 1 } }),
+  );
+}
+
+/** Decompresses a zstd stream. */
+export function decompress(stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  return stream.pipeThrough(nodeTransformStream(createZstdDecompress()));
 }
 
 /** node:zlib's transform as a web stream; a written chunk may be reused once its write resolves. */

@@ -18,7 +18,6 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { freeBuffers } from "./free_buffers.ts";
 import { FIRST_BUFFER_BYTES, UploadLifecycle } from "./upload_lifecycle.ts";
 
 /** Object parameters of {@linkcode MultipartUpload}: sent on PutObject or CreateMultipartUpload. */
@@ -97,7 +96,6 @@ export class MultipartUpload extends UploadLifecycle {
       while (size < needed && size < this.#partSize) size *= 2;
       next = new Uint8Array(Math.min(size, this.#partSize));
       if (current) next.set(current.subarray(0, this.#filled));
-      freeBuffers([current]);
     }
     this.#current = next;
     return next;
@@ -177,7 +175,6 @@ export class MultipartUpload extends UploadLifecycle {
   }
 
   #release(): void {
-    freeBuffers([...this.#free, this.#current]);
     this.#free = [];
     this.#current = null;
     this.#filled = 0;

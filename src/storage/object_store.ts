@@ -138,11 +138,8 @@ export class ObjectStore {
     if (loc.key.endsWith("/")) return await this.#readFolder(loc);
     try {
       const res = await this.#s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
-      const body: unknown = res.Body;
-      if (!body) return null;
-      // Clients from AwsClients read over fetch (S3Transport): the body is a web byte stream.
-      if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>;
-      throw new Error(`Cannot read ${s3Uri(loc)}: the S3 client does not read over fetch`);
+      if (!res.Body) return null;
+      return res.Body.transformToWebStream() as ReadableStream<Uint8Array>;
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") {
         return null;

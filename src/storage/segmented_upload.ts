@@ -16,7 +16,6 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { crc32 } from "node:zlib";
-import { freeBuffers } from "./free_buffers.ts";
 import { FIRST_BUFFER_BYTES, UploadLifecycle } from "./upload_lifecycle.ts";
 
 /**
@@ -153,7 +152,6 @@ export class SegmentedUpload extends UploadLifecycle {
   #grow(size: number): void {
     const next = new Uint8Array(size);
     next.set(this.#current!.subarray(0, this.#filled));
-    freeBuffers([this.#current]);
     this.#current = next;
   }
 
@@ -191,7 +189,6 @@ export class SegmentedUpload extends UploadLifecycle {
     ).then(() => {
       // Only segment-size buffers are kept for reuse; smaller and grown ones go.
       if (buffer.length === this.#segmentSize) this.#spares.push(buffer);
-      else freeBuffers([buffer]);
     }).catch((error) => {
       this.recordFailure(error);
     }).finally(() => {
@@ -232,7 +229,6 @@ export class SegmentedUpload extends UploadLifecycle {
   }
 
   #release(): void {
-    freeBuffers([...this.#spares, this.#current]);
     this.#current = null;
     this.#spares = [];
     this.#filled = 0;

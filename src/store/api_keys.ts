@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "zod";
-import { badRequest, notFound } from "../errors.ts";
+import { RecordError, recordNotFound } from "./errors.ts";
 import {
   apiKeyByAliasKey,
   apiKeyByTeamKey,
@@ -19,8 +19,9 @@ import {
   teamKey,
   userKey,
 } from "./keys.ts";
-import { authChanged, raiseAuthEpoch } from "./auth_epoch.ts";
-import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
+import { raiseAuthEpoch } from "./auth_epoch.ts";
+import { commit, commitWithRetry } from "./commit.ts";
+import type { AtomicWrite, Store, StoreKey } from "./store.ts";
 
 /** A virtual key as stored (never the raw key). */
 export const KeyRecord = z.object({
@@ -79,23 +80,23 @@ export const TeamRecord = z.object({
 export type TeamRecord = z.infer<typeof TeamRecord>;
 
 /** Reads a key by hash (tombstones included). */
-export async function getKeyByHash(kv: Deno.Kv, hash: string): Promise<KeyRecord | null> {
-  return (await getWithRetry<KeyRecord>(kv, apiKeyKey(hash))).value;
+export async function getKeyByHash(store: Store, hash: string): Promise<KeyRecord | null> {
+  return (await store.get<KeyRecord>(apiKeyKey(hash))).value;
 }
 
 /** Reads a user. */
-export async function getUser(kv: Deno.Kv, userId: string): Promise<UserRecord | null> {
-  return (await getWithRetry<UserRecord>(kv, userKey(userId))).value;
+export async function getUser(store: Store, userId: string): Promise<UserRecord | null> {
+  return (await store.get<UserRecord>(userKey(userId))).value;
 }
 
 /** Reads a team. */
-export async function getTeam(kv: Deno.Kv, teamId: string): Promise<TeamRecord | null> {
-  return (await getWithRetry<TeamRecord>(kv, teamKey(teamId))).value;
+export async function getTeam(store: Store, teamId: string): Promise<TeamRecord | null> {
+  return (await store.get<TeamRecord>(teamKey(teamId))).value;
 }
 
 /** Reads a key by hash, or null when it does not exist or was deleted. */
-export async function getLiveKey(kv: Deno.Kv, hash: string): Promise<KeyRecord | null> {
-  const key = await getKeyByHash(kv, hash);
+export async function getLiveKey(store: Store, hash: string): Promise<KeyRecord | null> {
+  const key = await getKeyByHash(store, hash);
   return key && key.deletedAt === null ? key : null;
 }
 
@@ -124,24 +125,24 @@ export function implicitUser(userId: string, createdAt: number): UserRecord {
  * @throws {ApiError} 400 when the key already exists, the alias is taken or the team does not exist
  */
 export async function createKey(
-  kv: Deno.Kv,
+  store: Store,
   record: KeyRecord,
 ): Promise<{ userCreated: boolean }> {
   let userCreated = false;
   await commitWithRetry("create key", async () => {
     userCreated = false;
-    const existing = await getWithRetry<KeyRecord>(kv, apiKeyKey(record.hash));
+    const existing = await store.get<KeyRecord>(apiKeyKey(record.hash));
     if (existing.value) {
-      throw badRequest("Cannot create key: this key value is already in use", {
-        param: "key",
+      throw new RecordError("exists", "Cannot create key: this key value is already in use", {
+        field: "key",
         code: "duplicate_key",
       });
     }
-    const op = kv.atomic().check(existing).set(apiKeyKey(record.hash), record);
-    if (record.keyAlias !== null) await claimAlias(kv, op, record.keyAlias, record.hash);
-    if (record.teamId !== null) await linkTeam(kv, op, record.teamId, record.hash);
+    const op = store.atomic().check(existing).set(apiKeyKey(record.hash), record);
+    if (record.keyAlias !== null) await claimAlias(store, op, record.keyAlias, record.hash);
+    if (record.teamId !== null) await linkTeam(store, op, record.teamId, record.hash);
     if (record.userId !== null) {
-      userCreated = await linkUser(kv, op, record.userId, record.hash, record.createdAt);
+      userCreated = await linkUser(store, op, record.userId, record.hash, record.createdAt);
     }
     return commit(op);
   });
@@ -172,32 +173,31 @@ export type KeyChange = Partial<
  * @throws {ApiError} 404 for an unknown or deleted key; 400 for a taken alias or unknown team
  */
 export async function updateKey(
-  kv: Deno.Kv,
+  store: Store,
   hash: string,
   change: KeyChange,
 ): Promise<KeyRecord> {
   let next: KeyRecord | undefined;
   await commitWithRetry("update key", async () => {
-    const entry = await getWithRetry<KeyRecord>(kv, apiKeyKey(hash));
+    const entry = await store.get<KeyRecord>(apiKeyKey(hash));
     const current = entry.value;
-    if (!current || current.deletedAt !== null) throw notFound("key", hash, "key");
+    if (!current || current.deletedAt !== null) throw recordNotFound("key", hash, "key");
     next = { ...current, ...definedFields(change) };
-    const op = raiseAuthEpoch(kv.atomic().check(entry).set(apiKeyKey(hash), next));
+    const op = raiseAuthEpoch(store.atomic().check(entry).set(apiKeyKey(hash), next));
     if (next.keyAlias !== current.keyAlias) {
       if (current.keyAlias !== null) op.delete(apiKeyByAliasKey(current.keyAlias));
-      if (next.keyAlias !== null) await claimAlias(kv, op, next.keyAlias, hash);
+      if (next.keyAlias !== null) await claimAlias(store, op, next.keyAlias, hash);
     }
     if (next.teamId !== current.teamId) {
       if (current.teamId !== null) op.delete(apiKeyByTeamKey(current.teamId, hash));
-      if (next.teamId !== null) await linkTeam(kv, op, next.teamId, hash);
+      if (next.teamId !== null) await linkTeam(store, op, next.teamId, hash);
     }
     if (next.userId !== current.userId) {
       if (current.userId !== null) op.delete(apiKeyByUserKey(current.userId, hash));
-      if (next.userId !== null) await linkUser(kv, op, next.userId, hash, next.createdAt);
+      if (next.userId !== null) await linkUser(store, op, next.userId, hash, next.createdAt);
     }
     return commit(op);
   });
-  authChanged(kv);
   return next!;
 }
 
@@ -210,22 +210,22 @@ export async function updateKey(
  * @throws {ApiError} 404 naming the first key that is unknown or already deleted
  */
 export async function deleteKeys(
-  kv: Deno.Kv,
+  store: Store,
   hashes: readonly string[],
   options: { now: number },
 ): Promise<string[]> {
   const unique = [...new Set(hashes)];
   for (const hash of unique) {
-    if (!await getLiveKey(kv, hash)) throw notFound("key", hash, "keys");
+    if (!await getLiveKey(store, hash)) throw recordNotFound("key", hash, "keys");
   }
   for (const hash of unique) {
     await commitWithRetry("delete key", async () => {
-      const entry = await getWithRetry<KeyRecord>(kv, apiKeyKey(hash));
+      const entry = await store.get<KeyRecord>(apiKeyKey(hash));
       const current = entry.value;
       // Another instance deleted it meanwhile: the outcome is the same.
       if (!current || current.deletedAt !== null) return null;
       const op = raiseAuthEpoch(
-        kv.atomic().check(entry).set(apiKeyKey(hash), {
+        store.atomic().check(entry).set(apiKeyKey(hash), {
           ...current,
           deletedAt: options.now,
         }),
@@ -235,7 +235,6 @@ export async function deleteKeys(
       if (current.userId !== null) op.delete(apiKeyByUserKey(current.userId, hash));
       return commit(op);
     });
-    authChanged(kv);
   }
   return unique;
 }
@@ -251,33 +250,33 @@ export interface KeyFilter {
  * Lists live keys, newest first.
  * @example
  * ```ts ignore
- * const teamKeys = await listKeys(kv, { teamId: "team-a" });
+ * const teamKeys = await listKeys(store, { teamId: "team-a" });
  * ```
  */
-export async function listKeys(kv: Deno.Kv, filter: KeyFilter = {}): Promise<KeyRecord[]> {
+export async function listKeys(store: Store, filter: KeyFilter = {}): Promise<KeyRecord[]> {
   let hashes: string[] | undefined;
   const narrow = (found: string[]) => {
     hashes = hashes === undefined ? found : hashes.filter((h) => found.includes(h));
   };
   if (filter.userId !== undefined) {
-    narrow(await listIndex(kv, prefixes.apiKeyByUser(filter.userId)));
+    narrow(await listIndex(store, prefixes.apiKeyByUser(filter.userId)));
   }
   if (filter.teamId !== undefined) {
-    narrow(await listIndex(kv, prefixes.apiKeyByTeam(filter.teamId)));
+    narrow(await listIndex(store, prefixes.apiKeyByTeam(filter.teamId)));
   }
   if (filter.keyAlias !== undefined) {
-    const hash = (await getWithRetry<string>(kv, apiKeyByAliasKey(filter.keyAlias))).value;
+    const hash = (await store.get<string>(apiKeyByAliasKey(filter.keyAlias))).value;
     narrow(hash === null ? [] : [hash]);
   }
   const keys: KeyRecord[] = [];
   if (hashes === undefined) {
-    for await (const entry of kv.list<KeyRecord>({ prefix: prefixes.apiKey })) {
+    for await (const entry of store.list<KeyRecord>({ prefix: prefixes.apiKey })) {
       if (entry.value.deletedAt === null) keys.push(entry.value);
     }
   } else {
     // getMany takes at most 10 keys.
     for (let i = 0; i < hashes.length; i += 10) {
-      const entries = await kv.getMany<KeyRecord[]>(
+      const entries = await store.getMany<KeyRecord>(
         hashes.slice(i, i + 10).map((h) => apiKeyKey(h)),
       );
       for (const e of entries) if (e.value && e.value.deletedAt === null) keys.push(e.value);
@@ -286,22 +285,22 @@ export async function listKeys(kv: Deno.Kv, filter: KeyFilter = {}): Promise<Key
   return keys.sort((a, b) => b.createdAt - a.createdAt || a.hash.localeCompare(b.hash));
 }
 
-async function listIndex(kv: Deno.Kv, prefix: Deno.KvKey): Promise<string[]> {
+async function listIndex(store: Store, prefix: StoreKey): Promise<string[]> {
   const out: string[] = [];
-  for await (const entry of kv.list({ prefix })) out.push(String(entry.key.at(-1)));
+  for await (const entry of store.list({ prefix })) out.push(String(entry.key.at(-1)));
   return out;
 }
 
 async function claimAlias(
-  kv: Deno.Kv,
-  op: Deno.AtomicOperation,
+  store: Store,
+  op: AtomicWrite,
   alias: string,
   hash: string,
 ): Promise<void> {
-  const entry = await getWithRetry<string>(kv, apiKeyByAliasKey(alias));
+  const entry = await store.get<string>(apiKeyByAliasKey(alias));
   if (entry.value !== null && entry.value !== hash) {
-    throw badRequest(`Cannot use key_alias '${alias}': another live key has it`, {
-      param: "key_alias",
+    throw new RecordError("exists", `Cannot use key_alias '${alias}': another live key has it`, {
+      field: "key_alias",
       code: "duplicate_key_alias",
     });
   }
@@ -309,31 +308,32 @@ async function claimAlias(
 }
 
 async function linkTeam(
-  kv: Deno.Kv,
-  op: Deno.AtomicOperation,
+  store: Store,
+  op: AtomicWrite,
   teamId: string,
   hash: string,
 ): Promise<void> {
   // Teams are never deleted, so existence need not be re-checked at commit.
-  if (!await getTeam(kv, teamId)) {
-    throw badRequest(`Cannot assign key to team '${teamId}': the team does not exist`, {
-      param: "team_id",
-      code: "team_not_found",
-    });
+  if (!await getTeam(store, teamId)) {
+    throw new RecordError(
+      "missing_reference",
+      `Cannot assign key to team '${teamId}': the team does not exist`,
+      { field: "team_id", code: "team_not_found" },
+    );
   }
   op.set(apiKeyByTeamKey(teamId, hash), hash);
 }
 
 /** Indexes the key under its user, creating the user when missing; true if created. */
 async function linkUser(
-  kv: Deno.Kv,
-  op: Deno.AtomicOperation,
+  store: Store,
+  op: AtomicWrite,
   userId: string,
   hash: string,
   now: number,
 ): Promise<boolean> {
   op.set(apiKeyByUserKey(userId, hash), hash);
-  const entry = await getWithRetry<UserRecord>(kv, userKey(userId));
+  const entry = await store.get<UserRecord>(userKey(userId));
   if (entry.value) return false;
   op.check(entry).set(userKey(userId), implicitUser(userId, now));
   return true;

@@ -15,10 +15,10 @@ import {
   fileKey,
   prefixes,
 } from "./keys.ts";
-import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
-import { randomAlnum } from "../ids.ts";
+import { commit, commitWithRetry } from "./commit.ts";
 import { canSee, listOwnedIds, type ListPageOptions, ownedPrefixes } from "./owned.ts";
 import { FileLocation, type FileRecord } from "./files.ts";
+import type { AtomicWrite, Store, StoreEntry } from "./store.ts";
 
 export { BedrockJobStatus } from "../bedrock/job_status.ts";
 
@@ -135,44 +135,18 @@ export const BatchRecord = z.object({
 export type BatchRecord = z.infer<typeof BatchRecord>;
 
 /** Reads a batch with its versionstamp. */
-export function getBatchEntry(kv: Deno.Kv, id: string): Promise<Deno.KvEntryMaybe<BatchRecord>> {
-  return getWithRetry<BatchRecord>(kv, batchKey(id));
-}
-
-/**
- * Batches that reached a terminal status, per KV. Nothing changes a batch
- * after that, so clients polling a finished batch are answered from memory.
- */
-const endedBatches = new WeakMap<Deno.Kv, Map<string, BatchRecord>>();
-const ENDED_BATCHES_KEPT = 2_000;
-
-/** An ended batch the principal may see, when this process has it in memory. */
-export function peekVisibleEndedBatch(
-  kv: Deno.Kv,
-  principal: Principal,
-  id: string,
-): BatchRecord | undefined {
-  const batch = endedBatches.get(kv)?.get(id);
-  return batch && canSee(principal, batch) ? batch : undefined;
+export function getBatchEntry(store: Store, id: string): Promise<StoreEntry<BatchRecord>> {
+  return store.get<BatchRecord>(batchKey(id));
 }
 
 /** A batch the principal may see, or null. */
 export async function getVisibleBatch(
-  kv: Deno.Kv,
+  store: Store,
   principal: Principal,
   id: string,
 ): Promise<BatchRecord | null> {
   if (!id.startsWith("batch_")) return null;
-  let ended = endedBatches.get(kv);
-  let batch = ended?.get(id) ?? null;
-  if (!batch) {
-    batch = (await getBatchEntry(kv, id)).value;
-    if (batch && TERMINAL_BATCH_STATUSES.has(batch.status)) {
-      if (!ended) endedBatches.set(kv, ended = new Map());
-      if (ended.size >= ENDED_BATCHES_KEPT) ended.clear();
-      ended.set(id, batch);
-    }
-  }
+  const batch = (await getBatchEntry(store, id)).value;
   return batch && canSee(principal, batch) ? batch : null;
 }
 
@@ -182,17 +156,17 @@ export async function getVisibleBatch(
  * @returns false when the input file changed or vanished meanwhile
  */
 export async function createBatchRecord(
-  kv: Deno.Kv,
+  store: Store,
   batch: BatchRecord,
 ): Promise<boolean> {
   const result = await commitWithRetry("create batch", async () => {
-    const fileEntry = await getWithRetry<FileRecord>(kv, fileKey(batch.inputFileId));
+    const fileEntry = await store.get<FileRecord>(fileKey(batch.inputFileId));
     if (!fileEntry.value) return false;
     const file = {
       ...fileEntry.value,
       activeBatchIds: [...fileEntry.value.activeBatchIds, batch.id],
     };
-    const op = kv.atomic()
+    const op = store.atomic()
       .check(fileEntry)
       .check({ key: batchKey(batch.id), versionstamp: null })
       .set(fileKey(file.id), file)
@@ -213,14 +187,14 @@ export async function createBatchRecord(
  * @returns the stored record after the update (or unchanged)
  */
 export async function updateBatch(
-  kv: Deno.Kv,
+  store: Store,
   id: string,
   change: (batch: BatchRecord) => BatchRecord | null,
-  extra?: (op: Deno.AtomicOperation, next: BatchRecord) => Promise<void> | void,
+  extra?: (op: AtomicWrite, next: BatchRecord) => Promise<void> | void,
 ): Promise<BatchRecord> {
   let stored: BatchRecord | null = null;
   await commitWithRetry("update batch", async () => {
-    const entry = await getBatchEntry(kv, id);
+    const entry = await getBatchEntry(store, id);
     if (!entry.value) throw new Error(`Cannot update batch ${id}: it does not exist`);
     const next = change(entry.value);
     if (next === null) {
@@ -228,12 +202,12 @@ export async function updateBatch(
       return null;
     }
     stored = next;
-    const op = kv.atomic().check(entry).set(batchKey(id), next);
+    const op = store.atomic().check(entry).set(batchKey(id), next);
     const becameTerminal = TERMINAL_BATCH_STATUSES.has(next.status) &&
       !TERMINAL_BATCH_STATUSES.has(entry.value.status);
     if (becameTerminal) {
       op.delete(activeBatchKey(id));
-      const fileEntry = await getWithRetry<FileRecord>(kv, fileKey(next.inputFileId));
+      const fileEntry = await store.get<FileRecord>(fileKey(next.inputFileId));
       if (fileEntry.value) {
         op.check(fileEntry).set(fileKey(next.inputFileId), {
           ...fileEntry.value,
@@ -248,29 +222,17 @@ export async function updateBatch(
 }
 
 /**
- * Reads batches by id, ten per KV call (`getMany`'s limit), in order;
- * missing ones are left out. The poller reads every active batch each cycle.
+ * Reads batches by id, in order; missing ones are left out. The poller reads every active batch each cycle.
  */
-export async function getBatches(kv: Deno.Kv, ids: readonly string[]): Promise<BatchRecord[]> {
-  const out: BatchRecord[] = [];
-  for (let i = 0; i < ids.length; i += 10) {
-    const keys = ids.slice(i, i + 10).map(batchKey);
-    let entries: Deno.KvEntryMaybe<BatchRecord>[];
-    try {
-      entries = await kv.getMany<BatchRecord[]>(keys);
-    } catch {
-      // A locked database: read one by one with getWithRetry's retries.
-      entries = await Promise.all(keys.map((key) => getWithRetry<BatchRecord>(kv, key)));
-    }
-    for (const entry of entries) if (entry.value) out.push(entry.value);
-  }
-  return out;
+export async function getBatches(store: Store, ids: readonly string[]): Promise<BatchRecord[]> {
+  const entries = await store.getMany<BatchRecord>(ids.map(batchKey));
+  return entries.flatMap((entry) => (entry.value ? [entry.value] : []));
 }
 
 /** Ids of batches the poller still watches. */
-export async function listActiveBatchIds(kv: Deno.Kv): Promise<string[]> {
+export async function listActiveBatchIds(store: Store): Promise<string[]> {
   const ids: string[] = [];
-  for await (const entry of kv.list<string>({ prefix: prefixes.activeBatch })) {
+  for await (const entry of store.list<string>({ prefix: prefixes.activeBatch })) {
     ids.push(entry.value);
   }
   return ids;
@@ -278,14 +240,14 @@ export async function listActiveBatchIds(kv: Deno.Kv): Promise<string[]> {
 
 /** One page of the batches a principal may see, newest first. */
 export async function listVisibleBatches(
-  kv: Deno.Kv,
+  store: Store,
   principal: Principal,
   options: ListPageOptions,
 ): Promise<{ batches: BatchRecord[]; hasMore: boolean }> {
   const indexes = ownedPrefixes(principal, prefixes.batchByOwner, prefixes.batchByTeam);
-  const ids = await listOwnedIds(kv, indexes, options);
+  const ids = await listOwnedIds(store, indexes, options);
   const page = ids.slice(0, options.limit);
-  const entries = await Promise.all(page.map((id) => getBatchEntry(kv, id)));
+  const entries = await Promise.all(page.map((id) => getBatchEntry(store, id)));
   const batches = entries.map((e) => e.value).filter((b): b is BatchRecord =>
     b !== null && canSee(principal, b)
   );
@@ -299,48 +261,39 @@ interface Lease {
 }
 
 /**
- * Runs `fn` while holding the batch's lease, so only one task (of any
- * instance) refreshes or finalizes a batch at a time. The lease is renewed while `fn` runs and
- * released after; a crashed holder's lease lapses after `ttlMs`.
- * @returns `fn`'s result, or `busy` when another holder has the lease
+ * Takes (or renews) the batch's lease for `holder` until `untilMs`, unless
+ * another holder has a lease that has not lapsed.
+ * @returns false when another holder has it
  */
-export async function withBatchLease<T>(
-  kv: Deno.Kv,
+export async function takeBatchLease(
+  store: Store,
   batchId: string,
-  options: { holder: string; ttlMs: number; now: () => number },
-  fn: () => Promise<T>,
-): Promise<T | "busy"> {
+  lease: Lease & { nowMs: number },
+): Promise<boolean> {
   const key = batchLeaseKey(batchId);
-  // Unique per acquisition: two tasks of one process must exclude each other too.
-  options = { ...options, holder: `${options.holder}:${randomAlnum(10)}` };
-  const acquired = await commitWithRetry("take batch lease", async () => {
-    const entry = await getWithRetry<Lease>(kv, key);
-    if (
-      entry.value && entry.value.holder !== options.holder && entry.value.untilMs > options.now()
-    ) {
+  const ttlMs = lease.untilMs - lease.nowMs;
+  const taken = await commitWithRetry("take batch lease", async () => {
+    const entry = await store.get<Lease>(key);
+    if (entry.value && entry.value.holder !== lease.holder && entry.value.untilMs > lease.nowMs) {
       return false;
     }
-    const lease: Lease = { holder: options.holder, untilMs: options.now() + options.ttlMs };
-    return commit(kv.atomic().check(entry).set(key, lease, { expireIn: options.ttlMs * 2 }));
+    const value: Lease = { holder: lease.holder, untilMs: lease.untilMs };
+    // The entry outlives the lease, so a lapsed lease still names its last holder.
+    return commit(store.atomic().check(entry).set(key, value, { expireIn: ttlMs * 2 }));
   });
-  if (acquired === false) return "busy";
-  // Renew while `fn` runs, but only a lease that is still ours.
-  const renew = setInterval(() => {
-    commitWithRetry("renew batch lease", async () => {
-      const entry = await getWithRetry<Lease>(kv, key);
-      if (entry.value?.holder !== options.holder) return null;
-      const lease: Lease = { holder: options.holder, untilMs: options.now() + options.ttlMs };
-      return commit(kv.atomic().check(entry).set(key, lease, { expireIn: options.ttlMs * 2 }));
-    }).catch(() => {});
-  }, Math.max(1000, options.ttlMs / 3));
-  try {
-    return await fn();
-  } finally {
-    clearInterval(renew);
-    await commitWithRetry("release batch lease", async () => {
-      const entry = await getWithRetry<Lease>(kv, key);
-      if (entry.value?.holder !== options.holder) return null;
-      return commit(kv.atomic().check(entry).delete(key));
-    }).catch(() => {});
-  }
+  return taken !== false;
+}
+
+/** Gives the lease up, if `holder` still has it. */
+export async function releaseBatchLease(
+  store: Store,
+  batchId: string,
+  holder: string,
+): Promise<void> {
+  const key = batchLeaseKey(batchId);
+  await commitWithRetry("release batch lease", async () => {
+    const entry = await store.get<Lease>(key);
+    if (entry.value?.holder !== holder) return null;
+    return commit(store.atomic().check(entry).delete(key));
+  });
 }

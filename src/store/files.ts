@@ -5,8 +5,9 @@
 import { z } from "zod";
 import type { Principal } from "../auth/principal.ts";
 import { fileByOwnerKey, fileByTeamKey, fileKey, prefixes } from "./keys.ts";
-import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
+import { commit, commitWithRetry } from "./commit.ts";
 import { canSee, listOwnedIds, type ListPageOptions, ownedPrefixes } from "./owned.ts";
+import type { AtomicWrite, Store, StoreEntry } from "./store.ts";
 
 /** Where a file's objects live: the deployment that wrote them and the bucket. */
 export const FileLocation = z.object({
@@ -54,9 +55,9 @@ export const FileRecord = z.object({
   contentKey: z.string(),
   /**
    * Set when the bytes at `contentKey` are stored compressed (upload
-   * originals: zstd; gzip for uploads stored before zstd).
+   * originals: zstd).
    */
-  contentEncoding: z.enum(["gzip", "zstd"]).optional(),
+  contentEncoding: z.enum(["zstd"]).optional(),
   /** S3 keys to delete with the file; a key ending in `/` is a folder. */
   objectKeys: z.array(z.string()),
   input: BatchInputInfo.nullable(),
@@ -69,7 +70,7 @@ export const FileRecord = z.object({
 export type FileRecord = z.infer<typeof FileRecord>;
 
 /** Adds a file record and its indexes in one atomic. */
-export function fileCreateOps(op: Deno.AtomicOperation, file: FileRecord): Deno.AtomicOperation {
+export function fileCreateOps(op: AtomicWrite, file: FileRecord): AtomicWrite {
   op.check({ key: fileKey(file.id), versionstamp: null })
     .set(fileKey(file.id), file)
     .set(fileByOwnerKey(file.ownerId, file.id), file.id);
@@ -78,29 +79,29 @@ export function fileCreateOps(op: Deno.AtomicOperation, file: FileRecord): Deno.
 }
 
 /** Stores a new file record. */
-export async function createFile(kv: Deno.Kv, file: FileRecord): Promise<void> {
-  await commitWithRetry("create file", () => fileCreateOps(kv.atomic(), file));
+export async function createFile(store: Store, file: FileRecord): Promise<void> {
+  await commitWithRetry("create file", () => commit(fileCreateOps(store.atomic(), file)));
 }
 
 /** Reads a file record with its versionstamp. */
-export function getFileEntry(kv: Deno.Kv, id: string): Promise<Deno.KvEntryMaybe<FileRecord>> {
-  return getWithRetry<FileRecord>(kv, fileKey(id));
+export function getFileEntry(store: Store, id: string): Promise<StoreEntry<FileRecord>> {
+  return store.get<FileRecord>(fileKey(id));
 }
 
 /** Reads a file the principal may see, or null (never telling which). */
 export async function getVisibleFile(
-  kv: Deno.Kv,
+  store: Store,
   principal: Principal,
   id: string,
 ): Promise<FileRecord | null> {
   if (!id.startsWith("file-")) return null;
-  const { value } = await getFileEntry(kv, id);
+  const { value } = await getFileEntry(store, id);
   return value && canSee(principal, value) ? value : null;
 }
 
 /** Lists files the principal may see. */
 export async function listVisibleFiles(
-  kv: Deno.Kv,
+  store: Store,
   principal: Principal,
   options: ListPageOptions & { purpose?: string | undefined },
 ): Promise<{ files: FileRecord[]; hasMore: boolean }> {
@@ -109,9 +110,9 @@ export async function listVisibleFiles(
   const indexes = ownedPrefixes(principal, prefixes.fileByOwner, prefixes.fileByTeam);
   // Purpose filtering happens after the index read, so page until full.
   while (true) {
-    const ids = await listOwnedIds(kv, indexes, { ...options, after });
+    const ids = await listOwnedIds(store, indexes, { ...options, after });
     const page = ids.slice(0, options.limit);
-    const entries = await Promise.all(page.map((id) => getFileEntry(kv, id)));
+    const entries = await Promise.all(page.map((id) => getFileEntry(store, id)));
     for (const { value } of entries) {
       if (!value || !canSee(principal, value)) continue;
       if (options.purpose && value.purpose !== options.purpose) continue;
@@ -129,7 +130,7 @@ export async function listVisibleFiles(
  * @returns `deleted`, `missing`, or `in_use` with the batch ids
  */
 export async function deleteFileRecord(
-  kv: Deno.Kv,
+  store: Store,
   id: string,
 ): Promise<
   { result: "deleted"; file: FileRecord } | { result: "missing" } | {
@@ -142,14 +143,14 @@ export async function deleteFileRecord(
     batchIds: string[];
   } = { result: "missing" };
   await commitWithRetry("delete file", async () => {
-    const entry = await getFileEntry(kv, id);
+    const entry = await getFileEntry(store, id);
     const file = entry.value;
     if (!file) return (outcome = { result: "missing" });
     if (file.activeBatchIds.length > 0) {
       return (outcome = { result: "in_use", batchIds: file.activeBatchIds });
     }
     outcome = { result: "deleted", file };
-    const op = kv.atomic().check(entry).delete(fileKey(id))
+    const op = store.atomic().check(entry).delete(fileKey(id))
       .delete(fileByOwnerKey(file.ownerId, id));
     if (file.teamId) op.delete(fileByTeamKey(file.teamId, id));
     return commit(op);

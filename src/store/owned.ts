@@ -4,6 +4,7 @@
  * @module
  */
 import type { Principal } from "../auth/principal.ts";
+import type { ListSelector, Store, StoreKey } from "./store.ts";
 
 /** Owner fields every file and batch record carries. */
 export interface Owned {
@@ -33,20 +34,20 @@ export interface ListPageOptions {
  * Returns up to `limit + 1` ids so callers can tell `has_more`.
  */
 export async function listOwnedIds(
-  kv: Deno.Kv,
-  indexPrefixes: Deno.KvKey[],
+  store: Store,
+  indexPrefixes: StoreKey[],
   options: ListPageOptions,
 ): Promise<string[]> {
   const reverse = (options.order ?? "desc") === "desc";
   const want = options.limit + 1;
   const ids = new Set<string>();
   for (const prefix of indexPrefixes) {
-    const selector: Deno.KvListSelector = options.after === undefined
+    const selector: ListSelector = options.after === undefined
       ? { prefix }
       : reverse
       ? { prefix, end: [...prefix, options.after] }
       : { prefix, start: [...prefix, options.after + "\u0000"] };
-    for await (const entry of kv.list(selector, { reverse, limit: want })) {
+    for await (const entry of store.list(selector, { reverse, limit: want })) {
       ids.add(String(entry.key[entry.key.length - 1]));
     }
   }
@@ -58,9 +59,9 @@ export async function listOwnedIds(
 /** The index prefixes a principal's listing reads: its own, and its team's. */
 export function ownedPrefixes(
   principal: Principal,
-  byOwner: (ownerId: string) => Deno.KvKey,
-  byTeam: (teamId: string) => Deno.KvKey,
-): Deno.KvKey[] {
+  byOwner: (ownerId: string) => StoreKey,
+  byTeam: (teamId: string) => StoreKey,
+): StoreKey[] {
   const out = [byOwner(principal.ownerId)];
   if (principal.teamId) out.push(byTeam(principal.teamId));
   return out;

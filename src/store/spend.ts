@@ -6,7 +6,8 @@
 import { addDuration } from "../auth/duration.ts";
 import type { KeyRecord, TeamRecord, UserRecord } from "./api_keys.ts";
 import { apiKeyKey, teamKey, userKey } from "./keys.ts";
-import { commit, commitWithRetry } from "./kv.ts";
+import { commit, commitWithRetry } from "./commit.ts";
+import type { AtomicWrite, Store, StoreKey } from "./store.ts";
 
 /** Whose spend {@linkcode addSpend} raises; unset or null parts are skipped. */
 export interface SpendTarget {
@@ -35,11 +36,11 @@ export function effectiveSpend(record: Budgeted, now: number): number {
  * @throws {ContentionError} after too many lost races
  * @example
  * ```ts ignore
- * await addSpend(kv, { keyHash: principal.ownerId, userId, teamId }, 0.42);
+ * await addSpend(store, { keyHash: principal.ownerId, userId, teamId }, 0.42);
  * ```
  */
 export async function addSpend(
-  kv: Deno.Kv,
+  store: Store,
   target: SpendTarget,
   amount: number,
   options: { now?: number } = {},
@@ -47,8 +48,8 @@ export async function addSpend(
   if (!Number.isFinite(amount) || amount === 0) return;
   const now = options.now ?? Date.now();
   await commitWithRetry("add spend", async () => {
-    const op = kv.atomic();
-    await addSpendOps(kv, op, target, amount, now);
+    const op = store.atomic();
+    await addSpendOps(store, op, target, amount, now);
     return commit(op);
   });
 }
@@ -59,19 +60,19 @@ export async function addSpend(
  * end of a batch). Reads the records now; a concurrent change fails the checks.
  */
 export async function addSpendOps(
-  kv: Deno.Kv,
-  op: Deno.AtomicOperation,
+  store: Store,
+  op: AtomicWrite,
   target: SpendTarget,
   amount: number,
   now: number,
 ): Promise<void> {
   if (!Number.isFinite(amount) || amount === 0) return;
-  const keys: Deno.KvKey[] = [];
+  const keys: StoreKey[] = [];
   if (target.keyHash) keys.push(apiKeyKey(target.keyHash));
   if (target.userId) keys.push(userKey(target.userId));
   if (target.teamId) keys.push(teamKey(target.teamId));
   if (keys.length === 0) return;
-  const entries = await kv.getMany<Array<KeyRecord | UserRecord | TeamRecord>>(keys);
+  const entries = await store.getMany<KeyRecord | UserRecord | TeamRecord>(keys);
   for (const entry of entries) {
     if (!entry.value) continue;
     op.check(entry).set(entry.key, withSpend(entry.value, amount, now));

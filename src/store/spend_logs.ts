@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { prefixes, spendLogKey, spendMarkerKey } from "./keys.ts";
+import type { AtomicWrite, Store } from "./store.ts";
 
 /** One spend log entry. */
 export const SpendLogEntry = z.object({
@@ -36,7 +37,7 @@ export type SpendLogEntry = z.infer<typeof SpendLogEntry>;
  * Adds the log entry and the batch's spend marker to `op`; the check on the
  * marker makes a second recording of the same batch fail instead of counting twice.
  */
-export function spendLogOps(op: Deno.AtomicOperation, entry: SpendLogEntry): void {
+export function spendLogOps(op: AtomicWrite, entry: SpendLogEntry): void {
   op.check({ key: spendMarkerKey(entry.batchId), versionstamp: null })
     .set(spendMarkerKey(entry.batchId), entry.id)
     .set(spendLogKey(entry.id), entry);
@@ -56,12 +57,12 @@ export interface SpendLogFilter {
 
 /** Spend log entries matching `filter`, oldest first. */
 export async function listSpendLogs(
-  kv: Deno.Kv,
+  store: Store,
   filter: SpendLogFilter = {},
 ): Promise<SpendLogEntry[]> {
   const out: SpendLogEntry[] = [];
   const limit = filter.limit ?? 10_000;
-  for await (const { value } of kv.list<SpendLogEntry>({ prefix: prefixes.spendLog })) {
+  for await (const { value } of store.list<SpendLogEntry>({ prefix: prefixes.spendLog })) {
     if (filter.keyHash && value.keyHash !== filter.keyHash) continue;
     if (filter.userId && value.userId !== filter.userId) continue;
     if (filter.teamId && value.teamId !== filter.teamId) continue;

@@ -2,26 +2,31 @@
  * Writes to team records.
  * @module
  */
-import { badRequest, notFound } from "../errors.ts";
+import { RecordError, recordNotFound } from "./errors.ts";
 import { definedFields, type TeamRecord } from "./api_keys.ts";
 import { teamKey } from "./keys.ts";
-import { authChanged, raiseAuthEpoch } from "./auth_epoch.ts";
-import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
+import { raiseAuthEpoch } from "./auth_epoch.ts";
+import { commit, commitWithRetry } from "./commit.ts";
+import type { Store } from "./store.ts";
 
 /**
  * Stores a new team.
  * @throws {ApiError} 400 when a team with this id exists
  */
-export async function createTeam(kv: Deno.Kv, record: TeamRecord): Promise<TeamRecord> {
+export async function createTeam(store: Store, record: TeamRecord): Promise<TeamRecord> {
   await commitWithRetry("create team", async () => {
-    const entry = await getWithRetry<TeamRecord>(kv, teamKey(record.teamId));
+    const entry = await store.get<TeamRecord>(teamKey(record.teamId));
     if (entry.value) {
-      throw badRequest(`Cannot create team '${record.teamId}': the team already exists`, {
-        param: "team_id",
-        code: "duplicate_team",
-      });
+      throw new RecordError(
+        "exists",
+        `Cannot create team '${record.teamId}': the team already exists`,
+        {
+          field: "team_id",
+          code: "duplicate_team",
+        },
+      );
     }
-    return commit(kv.atomic().check(entry).set(teamKey(record.teamId), record));
+    return commit(store.atomic().check(entry).set(teamKey(record.teamId), record));
   });
   return record;
 }
@@ -41,17 +46,16 @@ export type TeamChange = Partial<
  * @throws {ApiError} 404 for an unknown team
  */
 export async function updateTeam(
-  kv: Deno.Kv,
+  store: Store,
   teamId: string,
   change: TeamChange,
 ): Promise<TeamRecord> {
   let next: TeamRecord | undefined;
   await commitWithRetry("update team", async () => {
-    const entry = await getWithRetry<TeamRecord>(kv, teamKey(teamId));
-    if (!entry.value) throw notFound("team", teamId, "team_id");
+    const entry = await store.get<TeamRecord>(teamKey(teamId));
+    if (!entry.value) throw recordNotFound("team", teamId, "team_id");
     next = { ...entry.value, ...definedFields(change) };
-    return commit(raiseAuthEpoch(kv.atomic().check(entry).set(teamKey(teamId), next)));
+    return commit(raiseAuthEpoch(store.atomic().check(entry).set(teamKey(teamId), next)));
   });
-  authChanged(kv);
   return next!;
 }

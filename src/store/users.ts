@@ -2,26 +2,31 @@
  * Writes to user records and their team-membership index.
  * @module
  */
-import { badRequest, notFound } from "../errors.ts";
+import { RecordError, recordNotFound } from "./errors.ts";
 import { definedFields, getTeam, type UserRecord } from "./api_keys.ts";
 import { prefixes, userByTeamKey, userKey } from "./keys.ts";
-import { commit, commitWithRetry, getWithRetry } from "./kv.ts";
+import { commit, commitWithRetry } from "./commit.ts";
+import type { Store } from "./store.ts";
 
 /**
  * Stores a new user and indexes it under each of its teams.
  * @throws {ApiError} 400 when the user exists or one of its teams does not
  */
-export async function createUser(kv: Deno.Kv, record: UserRecord): Promise<UserRecord> {
-  await assertTeamsExist(kv, record.teams);
+export async function createUser(store: Store, record: UserRecord): Promise<UserRecord> {
+  await assertTeamsExist(store, record.teams);
   await commitWithRetry("create user", async () => {
-    const entry = await getWithRetry<UserRecord>(kv, userKey(record.userId));
+    const entry = await store.get<UserRecord>(userKey(record.userId));
     if (entry.value) {
-      throw badRequest(`Cannot create user '${record.userId}': the user already exists`, {
-        param: "user_id",
-        code: "duplicate_user",
-      });
+      throw new RecordError(
+        "exists",
+        `Cannot create user '${record.userId}': the user already exists`,
+        {
+          field: "user_id",
+          code: "duplicate_user",
+        },
+      );
     }
-    const op = kv.atomic().check(entry).set(userKey(record.userId), record);
+    const op = store.atomic().check(entry).set(userKey(record.userId), record);
     for (const teamId of record.teams) op.set(userByTeamKey(teamId, record.userId), record.userId);
     return commit(op);
   });
@@ -51,18 +56,18 @@ export type UserChange = Partial<
  * @throws {ApiError} 404 for an unknown user; 400 for an unknown team
  */
 export async function updateUser(
-  kv: Deno.Kv,
+  store: Store,
   userId: string,
   change: UserChange,
 ): Promise<UserRecord> {
-  if (change.teams) await assertTeamsExist(kv, change.teams);
+  if (change.teams) await assertTeamsExist(store, change.teams);
   let next: UserRecord | undefined;
   await commitWithRetry("update user", async () => {
-    const entry = await getWithRetry<UserRecord>(kv, userKey(userId));
+    const entry = await store.get<UserRecord>(userKey(userId));
     const current = entry.value;
-    if (!current) throw notFound("user", userId, "user_id");
+    if (!current) throw recordNotFound("user", userId, "user_id");
     next = { ...current, ...definedFields(change) };
-    const op = kv.atomic().check(entry).set(userKey(userId), next);
+    const op = store.atomic().check(entry).set(userKey(userId), next);
     for (const teamId of current.teams) {
       if (!next.teams.includes(teamId)) op.delete(userByTeamKey(teamId, userId));
     }
@@ -73,22 +78,26 @@ export async function updateUser(
 }
 
 /** Ids of the users whose `teams` include `teamId`. */
-export async function listTeamMembers(kv: Deno.Kv, teamId: string): Promise<string[]> {
+export async function listTeamMembers(store: Store, teamId: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const entry of kv.list({ prefix: prefixes.userByTeam(teamId) })) {
+  for await (const entry of store.list({ prefix: prefixes.userByTeam(teamId) })) {
     out.push(String(entry.key.at(-1)));
   }
   return out;
 }
 
-async function assertTeamsExist(kv: Deno.Kv, teams: readonly string[]): Promise<void> {
+async function assertTeamsExist(store: Store, teams: readonly string[]): Promise<void> {
   for (const teamId of teams) {
     // Teams are never deleted, so a read before the commit suffices.
-    if (!await getTeam(kv, teamId)) {
-      throw badRequest(`Cannot add user to team '${teamId}': the team does not exist`, {
-        param: "teams",
-        code: "team_not_found",
-      });
+    if (!await getTeam(store, teamId)) {
+      throw new RecordError(
+        "missing_reference",
+        `Cannot add user to team '${teamId}': the team does not exist`,
+        {
+          field: "teams",
+          code: "team_not_found",
+        },
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Test helpers for HTTP tests: a config with two model groups, an app over
- * an in-memory KV with a fake clock, and request shortcuts.
+ * an in-memory store with a manual clock, and request shortcuts.
  *
  * ```ts
  * import { MASTER_KEY, withApp } from "../_helpers/app.ts";
@@ -16,11 +16,13 @@
  */
 import type { Hono } from "hono";
 import { createApp } from "../../src/api/app.ts";
-import type { AppDeps, AppEnv } from "../../src/api/context.ts";
+import type { AppEnv } from "../../src/api/context.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { type Config, parseConfig } from "../../src/config/load.ts";
-import { BackgroundTasks } from "../../src/worker/tasks.ts";
-import { ZstdWorker } from "../../src/storage/zstd_worker.ts";
+import { type AppDeps, closeDeps, createDeps } from "../../src/deps.ts";
+import { openDenoKvStore } from "../../src/store/deno_kv_store.ts";
+import type { Store } from "../../src/store/store.ts";
+import { ManualClock } from "./clock.ts";
 
 /** The master key of {@linkcode TEST_CONFIG_YAML}. */
 export const MASTER_KEY = "sk-test-master-key-0000";
@@ -76,12 +78,7 @@ export function testConfig(
   return parseConfig(yaml, { getEnv: (name) => env[name] });
 }
 
-/** A fake clock: `now()` returns `ms`, which tests move with `advance`. */
-export interface FakeClock {
-  ms: number;
-  now(): number;
-  advance(ms: number): void;
-}
+export { ManualClock };
 
 /** Options of {@linkcode TestApp.request}. */
 export interface RequestOptions {
@@ -96,9 +93,9 @@ export interface RequestOptions {
 /** What {@linkcode withApp} hands to a test. */
 export interface TestApp {
   app: Hono<AppEnv>;
-  kv: Deno.Kv;
+  store: Store;
   deps: AppDeps;
-  clock: FakeClock;
+  clock: ManualClock;
   /** Sends a request to the app; see {@linkcode RequestOptions}. */
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
   /** Sends a request and parses the JSON answer, asserting nothing. */
@@ -121,39 +118,28 @@ export interface WithAppOptions {
   now?: number;
   /** AWS clients (default a fresh `AwsClients`, destroyed afterwards; a passed one is not). */
   aws?: AwsClients;
-  /** A KV file to open (default a fresh `:memory:` KV); two apps on one file act as two instances. */
+  /** A Deno KV file to open (default `:memory:`); two apps on one file act as two instances. */
   kvPath?: string;
 }
 
 /**
- * Runs `fn` with an app over a fresh `:memory:` KV (or `options.kvPath`). Afterwards, even when
- * `fn` throws, it waits for background tasks, then closes the KV and the AWS
- * clients it made.
+ * Runs `fn` with an app over a fresh `:memory:` store (or `options.kvPath`). Afterwards, even
+ * when `fn` throws, it waits for background tasks, then closes the store and the AWS clients it
+ * made.
  */
 export async function withApp(
   fn: (t: TestApp) => Promise<void>,
   options: WithAppOptions = {},
 ): Promise<void> {
-  const kv = await Deno.openKv(options.kvPath ?? ":memory:");
-  const aws = options.aws ?? new AwsClients();
-  const clock: FakeClock = {
-    ms: options.now ?? T0,
-    now() {
-      return this.ms;
-    },
-    advance(ms) {
-      this.ms += ms;
-    },
-  };
-  const deps: AppDeps = {
+  const store = await openDenoKvStore(options.kvPath ?? ":memory:");
+  const clock = new ManualClock(options.now ?? T0);
+  const deps = createDeps({
     config: options.config ?? testConfig(),
-    kv,
-    aws,
-    now: () => clock.now(),
-    tasks: new BackgroundTasks(),
-    zstd: new ZstdWorker(),
+    store,
+    aws: options.aws ?? new AwsClients(),
+    clock,
     instanceId: "test-instance",
-  };
+  });
   const app = createApp(deps);
   const request = async (method: string, path: string, o: RequestOptions = {}) => {
     const headers = new Headers();
@@ -174,7 +160,7 @@ export async function withApp(
   };
   const t: TestApp = {
     app,
-    kv,
+    store,
     deps,
     clock,
     request,
@@ -190,10 +176,7 @@ export async function withApp(
   try {
     await fn(t);
   } finally {
-    await deps.tasks.drain();
-    deps.zstd.close();
-    if (!options.aws) aws.destroy();
-    kv.close();
+    await closeDeps(deps, { keepAws: options.aws !== undefined });
   }
 }
 

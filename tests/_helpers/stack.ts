@@ -13,7 +13,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import { type RunningBatchgate, startBatchgate } from "../../src/server.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { setLogLevel } from "../../src/log.ts";
-import { readBatchgateUrl, START_TASK_V8_FLAGS } from "../../tools/demo/spawn_listening.ts";
+import { readBatchgateUrl } from "../../tools/demo/spawn_listening.ts";
 
 /** The master key of every stack. */
 export const STACK_MASTER_KEY = "sk-stack-master";
@@ -173,7 +173,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       args: [
         "run",
         "-A",
-        ...START_TASK_V8_FLAGS,
         main,
         "--config",
         configPath,

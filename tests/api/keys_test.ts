@@ -87,7 +87,7 @@ Deno.test("keys are stored hashed: no KV entry contains the raw key", async () =
       body: { key: raws[1], metadata: { note: "x" } },
     });
     let entries = 0;
-    for await (const entry of t.kv.list({ prefix: [] })) {
+    for await (const entry of t.store.list({ prefix: [] })) {
       entries++;
       // The auth epoch is a KvU64 (a bigint inside).
       const dump = JSON.stringify(entry.key) +

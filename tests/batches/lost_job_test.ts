@@ -3,24 +3,23 @@ import { createApp } from "../../src/api/app.ts";
 import { AwsClients } from "../../src/aws/clients.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { updateBatch } from "../../src/store/batches.ts";
-import { BackgroundTasks } from "../../src/worker/tasks.ts";
-import { ZstdWorker } from "../../src/storage/zstd_worker.ts";
+import { closeDeps, createDeps } from "../../src/deps.ts";
+import { openDenoKvStore } from "../../src/store/deno_kv_store.ts";
+import { ManualClock } from "../_helpers/clock.ts";
 import { chatLines, STACK_MASTER_KEY, startStack } from "../_helpers/stack.ts";
 
 Deno.test("a job Bedrock no longer knows fails its batch after a grace period instead of hanging", async () => {
   const stack = await startStack();
-  const kv = await Deno.openKv(":memory:");
+  const store = await openDenoKvStore(":memory:");
   const aws = new AwsClients();
-  let now = Date.now();
-  const deps = {
+  const clock = new ManualClock(Date.now());
+  const deps = createDeps({
     config: await loadConfig(stack.configPath),
-    kv,
+    store,
     aws,
-    now: () => now,
-    tasks: new BackgroundTasks(),
-    zstd: new ZstdWorker(),
+    clock,
     instanceId: "lost-job-test",
-  };
+  });
   const app = createApp(deps);
   const auth = { authorization: `Bearer ${STACK_MASTER_KEY}` };
   try {
@@ -40,7 +39,7 @@ Deno.test("a job Bedrock no longer knows fails its batch after a grace period in
     })).json();
     assert.equal(created.status, "validating");
     // The job vanishes at Bedrock (here: the record points at a job that never existed).
-    await updateBatch(kv, created.id, (b) => ({
+    await updateBatch(store, created.id, (b) => ({
       ...b,
       jobs: b.jobs.map((j) => ({
         ...j,
@@ -50,11 +49,11 @@ Deno.test("a job Bedrock no longer knows fails its batch after a grace period in
     const get = async () =>
       await (await app.request(`/v1/batches/${created.id}`, { headers: auth })).json();
 
-    now += 30_000; // past the poll interval, within the grace period after submission
+    clock.advance(30_000); // past the poll interval, within the grace period after submission
     const early = await get();
     assert.equal(early.status, "validating", "a job missing right after submission is not failed");
 
-    now += 31_000;
+    clock.advance(31_000);
     assert.equal((await get()).status, "finalizing");
     await deps.tasks.drain();
     const failed = await get();
@@ -63,10 +62,7 @@ Deno.test("a job Bedrock no longer knows fails its batch after a grace period in
     assert.deepEqual(failed.request_counts, { total: 100, completed: 0, failed: 100 });
     assert.equal(failed.error_file_id, null);
   } finally {
-    await deps.tasks.drain();
-    deps.zstd.close();
-    aws.destroy();
-    kv.close();
+    await closeDeps(deps);
     await stack.close();
   }
 });

@@ -1,7 +1,4 @@
 import assert from "assert";
-import { gzipSync } from "node:zlib";
-import { createFile } from "../../src/store/files.ts";
-import { MASTER_OWNER } from "../../src/auth/authenticate.ts";
 import OpenAI from "openai";
 import {
   chatLines,
@@ -421,47 +418,6 @@ Deno.test("a 20 MB upload to Batchgate as deployed streams to S3 as folders of o
     assert.equal(records.at(-1).recordId, "R0000001999");
     assert.match(records.at(-1).modelInput.messages[0].content[0].text, /^Request 1999: /);
   } finally {
-    await stack.close();
-  }
-});
-
-Deno.test("a file stored before zstd (one gzip object) still reads back through the content route", async () => {
-  const stack = await startStack();
-  const kv = await Deno.openKv(`${stack.dir}/batchgate.kv`);
-  try {
-    const text = chatLines(50);
-    const id = "file-storedasgzip";
-    const key = `batchgate/files/${id}/input.jsonl.gz`;
-    const { PutObjectCommand } = await import("@aws-sdk/client-s3");
-    await stack.s3.send(
-      new PutObjectCommand({ Bucket: STACK_BUCKET, Key: key, Body: gzipSync(text) }),
-    );
-    await createFile(kv, {
-      id,
-      ownerId: MASTER_OWNER,
-      teamId: null,
-      purpose: "batch",
-      filename: "old.jsonl",
-      bytes: new TextEncoder().encode(text).length,
-      createdAt: Math.floor(Date.now() / 1000),
-      location: {
-        modelGroup: "bedrock-batch-claude",
-        modelId: "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
-        bucket: STACK_BUCKET,
-      },
-      contentKey: key,
-      contentEncoding: "gzip",
-      objectKeys: [key],
-      input: null,
-      batchId: null,
-      activeBatchIds: [],
-    });
-    const content = await (await stack.client().files.content(id)).text();
-    assert.equal(content, text);
-    assert.equal((await stack.client().files.delete(id)).deleted, true);
-    assert.deepEqual(await listObjectKeys(stack, `batchgate/files/${id}/`), []);
-  } finally {
-    kv.close();
     await stack.close();
   }
 });

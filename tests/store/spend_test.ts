@@ -1,4 +1,6 @@
 import assert from "assert";
+import { openDenoKvStore } from "../../src/store/deno_kv_store.ts";
+import type { Store } from "../../src/store/store.ts";
 import {
   createKey,
   getKeyByHash,
@@ -31,12 +33,12 @@ function keyRecord(hash: string, extra: Partial<KeyRecord> = {}): KeyRecord {
   };
 }
 
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
+async function withKv(fn: (kv: Store) => Promise<void>) {
+  const kv = await openDenoKvStore(":memory:");
   try {
     await fn(kv);
   } finally {
-    kv.close();
+    await kv.close();
   }
 }
 

@@ -5,16 +5,6 @@
  * @module
  */
 
-import denoConfig from "../../deno.json" with { type: "json" };
-
-/**
- * The `--v8-flags=…` of `deno task start` (and of the compiled binary), for
- * tools that start Batchgate in a child process as it is deployed: the
- * end-to-end tests and the benchmarks.
- */
-export const START_TASK_V8_FLAGS: readonly string[] =
-  denoConfig.tasks.start.match(/--v8-flags=\S+/g) ?? [];
-
 /** A child process listening on a port. */
 export interface ListeningChild {
   port: number;

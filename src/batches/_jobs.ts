@@ -1,19 +1,18 @@
 /**
- * Syncing a batch with Bedrock: submitting jobs not yet accepted, reading
- * job states, stopping jobs of a cancelled batch, and moving the batch to
- * `finalizing` once every job has ended.
+ * A batch's Bedrock jobs, for the lifecycle (`lifecycle.ts`), whose lease
+ * the callers hold: submitting jobs not yet accepted, reading job states,
+ * stopping jobs of a cancelled batch, and moving the batch to `finalizing`
+ * once every job has ended. Private to `src/batches/`.
  * @module
  */
-import type { AppDeps } from "../api/context.ts";
+import type { AppDeps } from "../deps.ts";
 import { log } from "../log.ts";
-import { crashPoint } from "./crash_point.ts";
 import {
   type BatchRecord,
   getBatchEntry,
   type JobRecord,
   TERMINAL_BATCH_STATUSES,
   updateBatch,
-  withBatchLease,
 } from "../store/batches.ts";
 import { deploymentAt } from "../files/deployments.ts";
 import {
@@ -30,17 +29,9 @@ import { runningCounts, runningStatusOf, TERMINAL_JOB_STATUSES } from "./status.
 /** How long after submission a job Bedrock cannot find counts as lost. */
 const LOST_JOB_GRACE_MS = 60_000;
 
-/** Lease options of this process for a batch. */
-export function leaseOptions(deps: AppDeps) {
-  return {
-    holder: deps.instanceId,
-    ttlMs: deps.config.general.batch_lease_seconds * 1000,
-    now: deps.now,
-  };
-}
-
-async function readBatch(deps: AppDeps, id: string): Promise<BatchRecord> {
-  const { value } = await getBatchEntry(deps.kv, id);
+/** Reads a batch that must exist. */
+export async function readBatch(deps: AppDeps, id: string): Promise<BatchRecord> {
+  const { value } = await getBatchEntry(deps.store, id);
   if (!value) throw new Error(`Batch ${id} vanished from KV`);
   return value;
 }
@@ -59,13 +50,14 @@ export async function submitPendingJobs(deps: AppDeps, batchId: string): Promise
     if (job.jobArn !== null || TERMINAL_BATCH_STATUSES.has(batch.status)) continue;
     try {
       const jobArn = await createJob(client, deployment, batch, job);
-      crashPoint("after_create");
-      batch = await updateBatch(deps.kv, batchId, (b) => ({
+      batch = await updateBatch(deps.store, batchId, (b) => ({
         ...b,
+        // The errors a refused Create showed while it was retried are over.
+        errors: b.jobs[index]!.createError !== null ? null : b.errors,
         jobs: replaceJob(b.jobs, index, {
           jobArn,
           status: b.jobs[index]!.status ?? "Submitted",
-          submitTime: b.jobs[index]!.submitTime ?? deps.now(),
+          submitTime: b.jobs[index]!.submitTime ?? deps.clock.now(),
           createError: null,
         }),
       }));
@@ -74,29 +66,53 @@ export async function submitPendingJobs(deps: AppDeps, batchId: string): Promise
       const { code, message } = describeAwsError(error);
       if (isDefinitiveAwsError(error)) {
         log.warn("Bedrock refused the job", { batchId, code, message });
-        const nowS = Math.floor(deps.now() / 1000);
-        batch = await updateBatch(deps.kv, batchId, (b) => ({
+        batch = await failBatch(deps, batchId, index, {
+          code,
+          message: `Bedrock refused the job: ${message}`,
+        });
+      } else if (deps.clock.now() >= batch.expiresAt * 1000) {
+        log.warn("Bedrock kept refusing the job until the window ended", { batchId, code });
+        batch = await failBatch(deps, batchId, index, {
+          code,
+          message: `Bedrock did not accept the job before the completion window ended: ${message}`,
+        });
+      } else {
+        log.warn("Cannot submit Bedrock job yet, will retry", { batchId, code, message });
+        batch = await updateBatch(deps.store, batchId, (b) => ({
           ...b,
-          status: "failed",
-          failedAt: nowS,
           errors: [{
             code,
-            message: `Bedrock refused the job: ${message}`,
+            message: `Bedrock has not accepted the job yet, retrying: ${message}`,
             param: null,
             line: null,
           }],
-          jobs: replaceJob(b.jobs, index, { status: "Failed", message, createError: message }),
-        }));
-      } else {
-        log.warn("Cannot submit Bedrock job yet, will retry", { batchId, code, message });
-        batch = await updateBatch(deps.kv, batchId, (b) => ({
-          ...b,
           jobs: replaceJob(b.jobs, index, { createError: `${code}: ${message}` }),
         }));
       }
     }
   }
   return batch;
+}
+
+/** Fails a batch whose job `index` Bedrock never accepted. */
+function failBatch(
+  deps: AppDeps,
+  batchId: string,
+  index: number,
+  error: { code: string; message: string },
+): Promise<BatchRecord> {
+  const nowS = Math.floor(deps.clock.now() / 1000);
+  return updateBatch(deps.store, batchId, (b) => ({
+    ...b,
+    status: "failed",
+    failedAt: nowS,
+    errors: [{ ...error, param: null, line: null }],
+    jobs: replaceJob(b.jobs, index, {
+      status: "Failed",
+      message: error.message,
+      createError: error.message,
+    }),
+  }));
 }
 
 function replaceJob(jobs: JobRecord[], index: number, change: Partial<JobRecord>): JobRecord[] {
@@ -155,14 +171,14 @@ export async function refreshBatch(
       // gets a grace period in case the service is slow to show it.
       if (
         code === "ResourceNotFoundException" &&
-        deps.now() - (job.submitTime ?? 0) > LOST_JOB_GRACE_MS
+        deps.clock.now() - (job.submitTime ?? 0) > LOST_JOB_GRACE_MS
       ) {
         log.warn("Bedrock no longer knows the job: failing it", { batchId, jobArn: job.jobArn });
         updates.set(index, {
           ...job,
           status: "Failed",
           message: `Bedrock has no job ${job.jobArn} any more: ${message}`,
-          endTime: deps.now(),
+          endTime: deps.clock.now(),
         });
         continue;
       }
@@ -174,9 +190,9 @@ export async function refreshBatch(
       });
     }
   }
-  const nowMs = deps.now();
+  const nowMs = deps.clock.now();
   const nowS = Math.floor(nowMs / 1000);
-  return await updateBatch(deps.kv, batchId, (b) => {
+  return await updateBatch(deps.store, batchId, (b) => {
     if (TERMINAL_BATCH_STATUSES.has(b.status) || b.status === "finalizing") return null;
     const next: BatchRecord = {
       ...b,
@@ -195,21 +211,4 @@ export async function refreshBatch(
     }
     return next;
   });
-}
-
-/**
- * Refreshes a batch under its lease and, once every job has ended, converts
- * its output (`finalize`). Returns the batch as stored afterwards.
- */
-export async function syncBatch(
-  deps: AppDeps,
-  batchId: string,
-  finalize: (deps: AppDeps, batchId: string) => Promise<BatchRecord>,
-  options: RefreshOptions = {},
-): Promise<BatchRecord> {
-  const result = await withBatchLease(deps.kv, batchId, leaseOptions(deps), async () => {
-    const batch = await refreshBatch(deps, batchId, options);
-    return batch.status === "finalizing" ? await finalize(deps, batchId) : batch;
-  });
-  return result === "busy" ? await readBatch(deps, batchId) : result;
 }

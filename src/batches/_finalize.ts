@@ -8,7 +8,7 @@
  * under the same ids.
  * @module
  */
-import type { AppDeps } from "../api/context.ts";
+import type { AppDeps } from "../deps.ts";
 import { log } from "../log.ts";
 import { newId } from "../ids.ts";
 import { translatorFor } from "../bedrock/translators.ts";
@@ -19,7 +19,6 @@ import { type BatchRecord, getBatchEntry, updateBatch } from "../store/batches.t
 import { fileCreateOps, type FileRecord, getFileEntry } from "../store/files.ts";
 import { finalStatusOf } from "./status.ts";
 import { type Conversion, convertOutput, readRecordMap } from "./convert_output.ts";
-import { crashPoint } from "./crash_point.ts";
 import { batchPriceFor, costOf } from "../pricing/prices.ts";
 import { addSpendOps } from "../store/spend.ts";
 import { spendLogOps } from "../store/spend_logs.ts";
@@ -48,14 +47,14 @@ export function batchOutputKeys(prefix: string, batchId: string) {
  * the batch lease. Does nothing for a batch in another state.
  */
 export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<BatchRecord> {
-  const entry = await getBatchEntry(deps.kv, batchId);
+  const entry = await getBatchEntry(deps.store, batchId);
   const batch = entry.value;
   if (!batch) throw new Error(`Batch ${batchId} vanished from KV`);
   if (batch.status !== "finalizing") return batch;
   const finalStatus = finalStatusOf(batch);
   const deployment = deploymentAt(deps.config, batch.location);
   const store = objectStoreFor(deps.aws, deployment);
-  const input = (await getFileEntry(deps.kv, batch.inputFileId)).value;
+  const input = (await getFileEntry(deps.store, batch.inputFileId)).value;
   if (!input?.input) throw new Error(`Input file of batch ${batchId} vanished from KV`);
   const customIds = await readRecordMap(store, input);
   const keys = batchOutputKeys(deployment.s3.prefix, batchId);
@@ -73,7 +72,7 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
       unprocessed: UNPROCESSED_ERRORS[finalStatus],
       // A batch that failed before anything ran reports its failure in `errors`, not per line.
       writeUnprocessed: finalStatus !== "failed",
-      created: Math.floor(deps.now() / 1000),
+      created: Math.floor(deps.clock.now() / 1000),
     });
     await Promise.all([outputUpload.done, errorUpload.done]);
   } catch (error) {
@@ -95,7 +94,7 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
   // Records are the source of truth; the manifest covers records we could not parse.
   const inputTokens = Math.max(totals.inputTokens, totals.manifestInputTokens);
   const outputTokens = Math.max(totals.outputTokens, totals.manifestOutputTokens);
-  const nowMs = deps.now();
+  const nowMs = deps.clock.now();
   const nowS = Math.floor(nowMs / 1000);
   const location = { ...batch.location, bucket };
   // AWS bills every processed token, including those of cancelled and expired batches.
@@ -119,8 +118,7 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
     })
     : null;
   const sizes = await objectSizes(store, bucket, [keys.output, keys.errors]);
-  crashPoint("before_finalize_commit");
-  const finalized = await updateBatch(deps.kv, batchId, (b) => {
+  const finalized = await updateBatch(deps.store, batchId, (b) => {
     if (b.status !== "finalizing") return null;
     const next: BatchRecord = {
       ...b,
@@ -178,7 +176,7 @@ export async function finalizeBatch(deps: AppDeps, batchId: string): Promise<Bat
       endTime: nowMs,
     });
     await addSpendOps(
-      deps.kv,
+      deps.store,
       op,
       {
         keyHash: next.ownerId === MASTER_OWNER ? null : next.ownerId,

@@ -3,7 +3,7 @@
  * de-duplicated by key and awaited at shutdown.
  * @module
  */
-import { log } from "../log.ts";
+import { log } from "./log.ts";
 
 /** A set of running background tasks. */
 export class BackgroundTasks {
