@@ -203,8 +203,9 @@ export async function uploadFile(
             });
             break;
           default:
-            // Other OpenAI fields (expires_after[...]) and unknown ones are read and ignored.
-            await part.body.cancel();
+            // Other OpenAI fields (expires_after[...]) and unknown ones are read to their end
+            // and ignored: the parser can only find the next boundary past a part's bytes.
+            for await (const _ of part.body) { /* drained */ }
         }
       }
     } catch (error) {

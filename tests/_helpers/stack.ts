@@ -72,6 +72,11 @@ export interface Stack {
   stopBatchgate(options?: { kill?: boolean }): Promise<number | null>;
   /** Resolves when the child Batchgate exits by itself; its exit code. */
   exited(): Promise<number | null>;
+  /**
+   * Holds back the answer to the next request to S3 or to Bedrock that
+   * matches, after the server acted on it; resolves once such a request came.
+   */
+  holdResponse(service: "s3" | "bedrock", match: RequestMatch): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -104,27 +109,61 @@ general_settings:
 `;
 }
 
-/** Starts a proxy that records every request and forwards it to `target`. */
+/** Which request a {@linkcode Stack.holdResponse} holds. */
+export type RequestMatch = (request: S3Request) => boolean;
+
+interface Hold {
+  match: RequestMatch;
+  reached: () => void;
+}
+
+/**
+ * Starts a proxy that records every request and forwards it to `target`. A
+ * request that matches a hold is forwarded (the server acts on it), but its
+ * answer is kept back until the proxy closes: the caller can then be killed
+ * at exactly that point, with no hook in the product.
+ */
 function startRecordingProxy(target: string, seen: S3Request[]) {
+  const holds: Hold[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
     const url = new URL(req.url);
     const headers: Record<string, string> = {};
     req.headers.forEach((v, k) => (headers[k] = v));
-    seen.push({
+    const request = {
       method: req.method,
       path: decodeURIComponent(url.pathname),
-      search: url.search,
+      search: decodeURIComponent(url.search),
       headers,
-    });
+    };
+    seen.push(request);
     const res = await fetch(target + url.pathname + url.search, {
       method: req.method,
       headers: req.headers,
       body: req.body,
       redirect: "manual",
     });
+    const hold = holds.findIndex((h) => h.match(request));
+    if (hold >= 0) {
+      const [{ reached }] = holds.splice(hold, 1) as [Hold];
+      await res.body?.cancel();
+      reached();
+      await released;
+      return new Response("held", { status: 503 });
+    }
     return new Response(res.body, { status: res.status, headers: res.headers });
   });
-  return { url: `http://127.0.0.1:${server.addr.port}`, server };
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    hold(match: RequestMatch): Promise<void> {
+      return new Promise((reached) => holds.push({ match, reached }));
+    },
+    async close() {
+      release();
+      await server.shutdown();
+    },
+  };
 }
 
 /** Starts s3rver, a recording proxy, the emulator and Batchgate. */
@@ -134,6 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const s3rver = await startS3rver({ dir: `${dir}/s3`, buckets: [STACK_BUCKET] });
   const s3Requests: S3Request[] = [];
   const proxy = startRecordingProxy(s3rver.endpoint, s3Requests);
+  const bedrockRequests: S3Request[] = [];
   const s3Target = {
     region: "us-east-1",
     endpoint: proxy.url,
@@ -146,7 +186,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.maxConcurrentJobs ? { maxConcurrentJobs: options.maxConcurrentJobs } : {}),
   });
   const configPath = `${dir}/config.yaml`;
-  await Deno.writeTextFile(configPath, configYaml(proxy.url, emulator.url, options));
+  const bedrockProxy = startRecordingProxy(emulator.url, bedrockRequests);
+  await Deno.writeTextFile(configPath, configYaml(proxy.url, bedrockProxy.url, options));
   const aws = new AwsClients();
   const s3 = aws.s3({ ...s3Target, endpoint: s3rver.endpoint });
   const kvPath = `${dir}/batchgate.kv`;
@@ -225,6 +266,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     startBatchgate: start,
     stopBatchgate: stop,
+    holdResponse(service, match) {
+      return (service === "s3" ? proxy : bedrockProxy).hold(match);
+    },
     async exited() {
       if (!child) return null;
       const c = child as Deno.ChildProcess;
@@ -234,8 +278,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async close() {
       await stop();
+      await bedrockProxy.close();
       await emulator.shutdown();
-      await proxy.server.shutdown();
+      await proxy.close();
       aws.destroy();
       await s3rver.stop();
       await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -1,3 +1,4 @@
+import { toFile } from "openai";
 import assert from "assert";
 import OpenAI from "openai";
 import {
@@ -36,6 +37,21 @@ Deno.test("POST /v1/files accepts LiteLLM's curl form and the SDK's forms", asyn
       assert.equal(body.object, "file");
       assert.equal(body.filename, "bedrock_batch_completions.jsonl");
       assert.equal(body.purpose, "batch");
+    });
+
+    await t.step("the SDK's expires_after fields after the file are read past", async () => {
+      const file = await stack.client().files.create({
+        file: await toFile(new TextEncoder().encode(chatLines(2)), "expiring.jsonl"),
+        purpose: "batch",
+        expires_after: { anchor: "created_at", seconds: 3600 },
+      });
+      assert.equal(file.status, "processed");
+      const form = new FormData();
+      form.append("purpose", "batch");
+      form.append("file", jsonlBlob(chatLines(2)), "b.jsonl");
+      form.append("unknown_field", "x".repeat(200_000));
+      const { status, body } = await postForm(stack.url, STACK_MASTER_KEY, form);
+      assert.equal(status, 200, JSON.stringify(body));
     });
 
     await t.step("extra_body[target_model_names] field", async () => {

@@ -12,17 +12,20 @@ Deno.test("a crash after Bedrock accepted the job and a kill mid-batch lose noth
   });
   try {
     const file = await uploadJsonl(stack.client(), chatLines(100));
-    await stack.stopBatchgate();
 
-    // 1. Batchgate dies right after CreateModelInvocationJob returns, before saving the ARN.
-    await stack.startBatchgate({ BATCHGATE_TEST_CRASH: "after_create" });
-    const created = await stack.client().batches.create({
+    // 1. Batchgate is killed once Bedrock created the job, before it hears the answer.
+    const accepted = stack.holdResponse(
+      "bedrock",
+      (r) => r.method === "POST" && r.path === "/model-invocation-job",
+    );
+    const created = stack.client().batches.create({
       input_file_id: file.id,
       endpoint: "/v1/chat/completions",
       completion_window: "24h",
     }).then(() => null, (e) => e);
-    assert.ok(created instanceof Error, "the request dies with the process");
-    assert.equal(await stack.exited(), 86);
+    await accepted;
+    await stack.stopBatchgate({ kill: true });
+    assert.ok((await created) instanceof Error, "the request dies with the process");
 
     // 2. Restarted, it finds the batch saved before the call and re-sends Create with the same token.
     await stack.startBatchgate();

@@ -47,10 +47,15 @@ Deno.test("spend lands on key, user and team exactly once across a crash during 
       key_alias: "k1",
     });
     const file = await uploadJsonl(stack.client(key), chatLines(100));
-    await stack.stopBatchgate();
-    await stack.startBatchgate({ BATCHGATE_TEST_CRASH: "before_finalize_commit" });
+    // Killed after the output files are written, at the size check just before the commit.
+    const written = stack.holdResponse(
+      "s3",
+      (r) =>
+        r.method === "GET" && r.search.includes("list-type=2") && r.search.includes("errors.jsonl"),
+    );
     const batch = await stack.client(key).batches.create({ input_file_id: file.id, ...CREATE });
-    assert.equal(await stack.exited(), 86, "died after writing the output, before the commit");
+    await written;
+    await stack.stopBatchgate({ kill: true });
     await stack.startBatchgate();
     const done = await waitForBatch(stack.client(key), batch.id);
     assert.equal(done.status, "completed");
