@@ -89,7 +89,8 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-function freePort(): number {
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
