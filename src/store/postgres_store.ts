@@ -213,8 +213,9 @@ export class PostgresStore implements Store {
   async #query<R>(what: string, text: string, params: unknown[]): Promise<R[]> {
     if (this.#closed) throw new Error(`Cannot ${what}: the PostgreSQL store is closed`);
     try {
+      // The texts are fixed per schema, so each is prepared once per connection.
       // deno-lint-ignore no-explicit-any -- the driver's parameter type is a union we satisfy
-      return await this.#sql.unsafe(text, params as any[]) as unknown as R[];
+      return await this.#sql.unsafe(text, params as any[], { prepare: true }) as unknown as R[];
     } catch (error) {
       throw mapError(what, error);
     }
