@@ -75,6 +75,29 @@ Deno.test({
         }
       });
 
+      await t.step("sweeps expired entries on its own every sweepIntervalMs", async () => {
+        let now = 1_000_000;
+        const store = await openPostgresStore(server.url, {
+          schema: "sweeper",
+          sweepIntervalMs: 20,
+          now: () => now,
+        });
+        const sql = postgres(server.url, { max: 1, onnotice: false });
+        try {
+          await store.atomic().set(["lease", "b1"], 1, { expireIn: 1_000 }).commit();
+          now += 1_000;
+          for (let i = 0;; i++) {
+            const [row] = await sql`SELECT count(*)::int AS n FROM sweeper.entries`;
+            if (row?.n === 0) break;
+            assert.ok(i < 500, "the sweeper never ran");
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        } finally {
+          await sql.end();
+          await store.close();
+        }
+      });
+
       await t.step(
         "creates its schema once, records the version, and refuses a newer one",
         async () => {
