@@ -12,6 +12,9 @@
  *
  * Expiring entries are hidden on every read once their time has passed (Deno
  * KV only deletes them about once a minute) and deleted in the background.
+ * Versionstamps are a sequence drawn after a commit holds its keys' locks:
+ * each key's versionstamps grow; two commits on disjoint keys may become
+ * visible in the other order than their versionstamps.
  * @module
  */
 import postgres from "postgres";
