@@ -10,7 +10,7 @@ import { VERSION } from "./src/version.ts";
 
 const USAGE = `Batchgate ${VERSION}: OpenAI Files and Batches API on Amazon Bedrock batch inference
 
-Usage: batchgate [--config PATH] [--port 4000] [--host HOST] [--kv PATH_OR_URL]
+Usage: batchgate [--config PATH] [--port 4000] [--host HOST] [--kv PATH_OR_URL] [--store URL]
 
 Options:
   --config PATH   LiteLLM-format config file (default ./config.yaml)
@@ -18,6 +18,8 @@ Options:
   --host HOST     bind address (default 0.0.0.0 with a master key, else 127.0.0.1)
   --kv PATH|URL   Deno KV file, :memory:, or KV Connect URL (default general_settings.kv_path,
                   BATCHGATE_KV, or ${DEFAULT_KV_PATH}); remote KV reads DENO_KV_ACCESS_TOKEN
+  --store URL     PostgreSQL URL (postgres://…) for state shared by several instances
+                  (default general_settings.database_url, or DATABASE_URL); wins over --kv
   --help          show this help
   --version       print the version`;
 
@@ -31,6 +33,7 @@ async function main(args: string[]): Promise<number> {
         port: { type: "string" },
         host: { type: "string" },
         kv: { type: "string" },
+        store: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -70,9 +73,15 @@ async function main(args: string[]): Promise<number> {
   }
   const kvPath = values.kv ?? config.general.kv_path ?? Deno.env.get("BATCHGATE_KV") ??
     DEFAULT_KV_PATH;
+  const databaseUrl = values.store ?? config.general.database_url ?? Deno.env.get("DATABASE_URL");
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    say(`Cannot start: --store must be a postgres:// or postgresql:// URL`);
+    return 2;
+  }
   const running = await startBatchgate({
     config,
     kv: kvPath,
+    databaseUrl,
     port,
     ...(values.host ? { host: values.host } : {}),
   });

@@ -7,7 +7,7 @@
 import type { Config } from "./config/load.ts";
 import { createApp } from "./api/app.ts";
 import { closeDeps, createDeps } from "./deps.ts";
-import { openDenoKvStore } from "./store/deno_kv_store.ts";
+import { openStore } from "./store/open_store.ts";
 import { log } from "./log.ts";
 import { familyOf } from "./bedrock/translators.ts";
 import { Poller } from "./worker/poller.ts";
@@ -17,6 +17,8 @@ export interface StartOptions {
   config: Config;
   /** KV path, `:memory:` or KV Connect URL. */
   kv: string;
+  /** A PostgreSQL URL: when set, the store is PostgreSQL and `kv` is not used. */
+  databaseUrl?: string | undefined;
   port: number;
   /** Bind address; defaults to 127.0.0.1 without a master key, else 0.0.0.0. */
   host?: string;
@@ -46,7 +48,13 @@ export async function startBatchgate(options: StartOptions): Promise<RunningBatc
       });
     }
   }
-  const deps = createDeps({ config, store: await openDenoKvStore(options.kv) });
+  const store = await openStore({
+    url: options.databaseUrl,
+    path: options.kv,
+    schema: config.general.database_schema,
+    poolSize: config.general.database_connection_pool_limit,
+  });
+  const deps = createDeps({ config, store });
   const app = createApp(deps);
   const host = options.host ?? (config.masterKey ? "0.0.0.0" : "127.0.0.1");
   if (!config.masterKey && host === "127.0.0.1") {

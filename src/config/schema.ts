@@ -64,6 +64,12 @@ export const GeneralSettings = z.object({
   master_key: z.string().min(1).optional(),
   batch_poll_interval_seconds: z.number().positive().default(60),
   kv_path: z.string().min(1).optional(),
+  /** A PostgreSQL URL (LiteLLM's name): the shared store for several instances. */
+  database_url: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  /** The schema of Batchgate's tables, so a database LiteLLM also uses is left alone. */
+  database_schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default("batchgate"),
+  /** Most PostgreSQL connections per instance (LiteLLM's name). */
+  database_connection_pool_limit: z.number().int().positive().max(1000).default(10),
   /** Seconds a finalization lease lasts before another instance may take over. */
   batch_lease_seconds: z.number().positive().default(300),
 });
@@ -73,10 +79,7 @@ export type GeneralSettings = z.infer<typeof GeneralSettings>;
 /** The whole `config.yaml`. */
 export const ConfigSchema = z.object({
   model_list: z.array(ModelEntry).default([]),
-  general_settings: GeneralSettings.default({
-    batch_poll_interval_seconds: 60,
-    batch_lease_seconds: 300,
-  }),
+  general_settings: GeneralSettings.prefault({}),
   litellm_settings: z.record(z.string(), z.unknown()).optional(),
   router_settings: z.record(z.string(), z.unknown()).optional(),
   environment_variables: z.record(z.string(), z.unknown()).optional(),

@@ -47,6 +47,8 @@ export interface StackOptions {
   extraParams?: string;
   /** Role ARN in the config (default a valid one). */
   roleArn?: string;
+  /** A PostgreSQL URL: Batchgate keeps its state there instead of in a KV file. */
+  databaseUrl?: string;
   /** The emulator's concurrent job quota (default 20). */
   maxConcurrentJobs?: number;
   /** Extra YAML appended under the Claude group's model_info. */
@@ -201,6 +203,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       inProcess = await startBatchgate({
         config: await loadConfig(configPath),
         kv: kvPath,
+        databaseUrl: options.databaseUrl,
         port,
         host: "127.0.0.1",
       });
@@ -221,6 +224,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         String(port),
         "--kv",
         kvPath,
+        ...(options.databaseUrl ? ["--store", options.databaseUrl] : []),
         "--host",
         "127.0.0.1",
       ],
