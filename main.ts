@@ -3,6 +3,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { migrateCommand } from "./src/cli/migrate.ts";
 import { ConfigError, loadConfig } from "./src/config/load.ts";
 import { DEFAULT_KV_PATH, startBatchgate } from "./src/server.ts";
 import { log, say, setLogLevel } from "./src/log.ts";
@@ -10,7 +11,9 @@ import { VERSION } from "./src/version.ts";
 
 const USAGE = `Batchgate ${VERSION}: OpenAI Files and Batches API on Amazon Bedrock batch inference
 
-Usage: batchgate [--config PATH] [--port 4000] [--host HOST] [--kv PATH_OR_URL] [--store URL]
+Usage: batchgate [serve] [--config PATH] [--port 4000] [--host HOST] [--kv PATH_OR_URL] [--store URL]
+
+       batchgate migrate --from-kv PATH --to postgres://…   (see batchgate migrate --help)
 
 Options:
   --config PATH   LiteLLM-format config file (default ./config.yaml)
@@ -24,6 +27,8 @@ Options:
   --version       print the version`;
 
 async function main(args: string[]): Promise<number> {
+  if (args[0] === "migrate") return await migrateCommand(args.slice(1));
+  if (args[0] === "serve") args = args.slice(1);
   let values;
   try {
     ({ values } = parseArgs({
