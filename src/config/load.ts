@@ -197,6 +197,7 @@ function toDeployment(
     getEnv("AWS_ENDPOINT_URL");
   let prefix = p.s3_prefix ?? "batchgate/";
   if (prefix !== "" && !prefix.endsWith("/")) prefix += "/";
+  checkS3UriPart(prefix, at("s3_prefix"));
   const kmsKeyId = p.s3_encryption_key_id ?? getEnv("AWS_S3_ENCRYPTION_KEY_ID");
   const deployment: Deployment = {
     modelGroup: entry.model_name,
@@ -271,4 +272,24 @@ function unwrap(schema: z.ZodType): z.ZodType {
     s = s.unwrap() as z.ZodType;
   }
   return s;
+}
+
+/** One key segment as Bedrock's `S3Uri` pattern allows it (no spaces, `=`, `+`, `:` and so on). */
+const S3_URI_SEGMENT = /^[-!_*'().a-zA-Z0-9]+$/;
+
+/**
+ * Refuses a key prefix that Bedrock's `S3Uri` pattern would refuse in
+ * CreateModelInvocationJob, so the mistake shows at start-up, not at the
+ * first batch after an upload was stored.
+ */
+function checkS3UriPart(prefix: string, path: string): void {
+  if (prefix === "") return;
+  const bad = prefix.slice(0, -1).split("/").find((segment) => !S3_URI_SEGMENT.test(segment));
+  if (bad === undefined) return;
+  throw new ConfigError(
+    `${path}: '${prefix}' cannot be used in a Bedrock batch job's S3 URI: ` +
+      (bad === ""
+        ? "it has an empty segment (// or a leading /)"
+        : `segment '${bad}' may only use letters, digits and - ! _ * ' ( ) .`),
+  );
 }
