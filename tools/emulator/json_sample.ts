@@ -17,6 +17,7 @@ function isSchema(value: unknown): value is Schema {
 }
 
 function resolveRef(ref: string, root: Schema): Schema | undefined {
+  if (ref === "#") return root;
   if (!ref.startsWith("#/")) return undefined;
   let node: unknown = root;
   for (const part of ref.slice(2).split("/")) {
