@@ -102,6 +102,16 @@ export function toLlamaInput(body: unknown, options: ToModelInputOptions): Llama
       }
       refuseAssistantExtras(message, { action: ACTION, param });
     }
+    if (
+      message.role === "user" && Array.isArray(message.content) &&
+      message.content.some((p) => p.type === "image_url") && caps?.input.includes("image")
+    ) {
+      throw new TranslationError(
+        `${ACTION}: images need a Converse job for ${caps.name}, the prompt body has no place for them; set batch_invocation_type: converse`,
+        `${param}.content`,
+        { code: "unsupported_value" },
+      );
+    }
     const role = message.role === "developer" ? "system" : message.role;
     const text = flattenText(message.content ?? "", { action: ACTION, param: `${param}.content` })
       .trim();

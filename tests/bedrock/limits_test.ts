@@ -74,3 +74,27 @@ Deno.test("images are refused for text-only models, naming the model", () => {
     "Cannot translate for Qwen3 32B: Qwen3 32B takes text only, not images",
   );
 });
+
+Deno.test("Llama vision models point images at Converse jobs", () => {
+  const model = "us.meta.llama4-scout-17b-instruct-v1:0";
+  const body = {
+    messages: [{
+      role: "user",
+      content: [{ type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } }],
+    }],
+  };
+  assertRefuses(
+    () =>
+      resolveBatchModel(model).translator("/v1/chat/completions").toModelInput(body, {
+        modelId: model,
+      }),
+    "body.messages[0].content",
+    "images need a Converse job for Llama 4 Scout 17B Instruct",
+  );
+  const converse = resolveBatchModel(model, { invocationType: "converse" })
+    .translator("/v1/chat/completions").toModelInput(body, { modelId: model });
+  assert.deepEqual(converse.messages, [{
+    role: "user",
+    content: [{ image: { format: "png", source: { bytes: "iVBORw0KGgo=" } } }],
+  }]);
+});
