@@ -7,6 +7,7 @@
 import { TranslationError } from "./translator.ts";
 import type { ChatCompletionRequest, ChatMessage, ChatTool } from "./openai_chat.ts";
 import { show } from "./_errors.ts";
+import { refuseReservedToolName } from "./structured_output.ts";
 
 /** Media types of images the families accept, with their Nova `format` names. */
 export const IMAGE_FORMATS: ReadonlyMap<string, "jpeg" | "png" | "gif" | "webp"> = new Map([
@@ -22,6 +23,18 @@ export interface DataImage {
   mediaType: "image/jpeg" | "image/png" | "image/gif" | "image/webp";
   format: "jpeg" | "png" | "gif" | "webp";
   data: string;
+}
+
+/**
+ * Refuses an image for a model that takes text only.
+ * @throws {TranslationError} `unsupported_value` naming the part
+ */
+export function refuseImage(model: string, options: { action: string; param: string }): never {
+  throw new TranslationError(
+    `${options.action}: ${model} takes text only, not images`,
+    options.param,
+    { code: "unsupported_value" },
+  );
 }
 
 /**
@@ -160,9 +173,10 @@ export function refuseAssistantExtras(
 }
 
 /**
- * The request's tools after the checks Claude and Nova share: tool calls in
- * the history need tools, `required` or a named choice needs tools, and a
- * named choice must name one of them.
+ * The request's tools after the checks Claude, Nova and Mistral chat share:
+ * tool calls in the history need tools, `required` or a named choice needs
+ * tools, a named choice must name one of them, and no tool may take the name
+ * reserved for structured outputs.
  * @returns the tools, or undefined when there are none
  * @throws {TranslationError} when a check fails
  */
@@ -186,6 +200,7 @@ export function checkedTools(
     }
     return undefined;
   }
+  refuseReservedToolName(tools, action);
   if (named !== undefined && !tools.some((t) => t.function.name === named)) {
     throw new TranslationError(
       `${action}: tool_choice names a function that is not in tools`,

@@ -9,6 +9,7 @@ import {
   TranslationError,
   type Translator,
 } from "./translator.ts";
+import { capabilitiesFor, limitOf, type ModelCapabilities } from "./capabilities.ts";
 import {
   type ChatCompletion,
   type ChatCompletionRequest,
@@ -31,8 +32,15 @@ import {
   parseToolArguments,
   pushTurn,
   refuseAssistantExtras,
+  refuseImage,
   type Turn,
 } from "./_messages.ts";
+import {
+  jsonTool,
+  type StructuredOutput,
+  structuredOutputOf,
+  unwrapJsonTool,
+} from "./structured_output.ts";
 import { chatCompletion, countAt, finishReason, MESSAGES_FINISH, objectAt } from "./_completion.ts";
 
 /** `max_tokens` when neither the request nor the deployment sets one; every Claude model allows it. */
@@ -44,6 +52,7 @@ const ACTION = "Cannot translate for Claude";
 function userBlocks(
   content: Extract<ChatMessage, { role: "user" }>["content"],
   param: string,
+  caps: ModelCapabilities | undefined,
 ): AnthropicContentBlock[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
   const blocks: AnthropicContentBlock[] = [];
@@ -52,6 +61,9 @@ function userBlocks(
     if (part.type === "text") {
       if (part.text !== "") blocks.push({ type: "text", text: part.text });
     } else if (part.type === "image_url") {
+      if (caps && !caps.input.includes("image")) {
+        refuseImage(caps.name, { action: ACTION, param: `${param}[${j}]` });
+      }
       const image = parseDataImage(part.image_url.url, {
         action: ACTION,
         param: `${param}[${j}].image_url`,
@@ -118,8 +130,16 @@ function toolResult(message: Extract<ChatMessage, { role: "tool" }>): AnthropicC
 function toolFields(
   req: ChatCompletionRequest,
   hasToolBlocks: boolean,
+  structured: StructuredOutput | null,
 ): Pick<AnthropicRequest, "tools" | "tool_choice"> {
   const tools = checkedTools(req, { action: ACTION, hasToolBlocks });
+  if (structured) {
+    const tool = jsonTool(structured);
+    return {
+      tools: [{ name: tool.name, description: tool.description, input_schema: tool.schema }],
+      tool_choice: { type: "tool", name: tool.name },
+    };
+  }
   const choice = req.tool_choice;
   // Claude rejects tool blocks without tool definitions, so "none" keeps them and says none.
   if (tools === undefined || choice === "none" && !hasToolBlocks) return {};
@@ -142,8 +162,10 @@ function toolFields(
 
 /**
  * Translates an OpenAI chat body into a Claude Messages `modelInput`.
+ * `response_format` (`json_schema`, `json_object`) becomes one forced tool
+ * (see `structured_output.ts`).
  * @param body the `body` of one batch line
- * @param options model id and the deployment's default `max_tokens`
+ * @param options model id or capabilities, and the deployment's default `max_tokens`
  * @returns the `modelInput`: `anthropic_version`, `max_tokens`, `system`, alternating `messages`, sampling and tools
  * @throws {TranslationError} for what Claude cannot take (see `openai_chat.ts`)
  * @example
@@ -159,7 +181,13 @@ function toolFields(
  * ```
  */
 export function toAnthropicInput(body: unknown, options: ToModelInputOptions): AnthropicRequest {
-  const req = parseChatRequest(body, FEATURES);
+  const caps = capabilitiesFor(options);
+  const req = parseChatRequest(body, {
+    ...FEATURES,
+    responseFormat: caps?.forcedTool === false ? null : "tool",
+    ...limitOf(caps),
+  });
+  const structured = structuredOutputOf(req, { action: ACTION, mode: "tool" });
   const system: string[] = [];
   const turns: Turn<AnthropicContentBlock>[] = [];
   let firstTurnIndex = -1;
@@ -173,7 +201,7 @@ export function toAnthropicInput(body: unknown, options: ToModelInputOptions): A
     }
     if (firstTurnIndex < 0) firstTurnIndex = i;
     let blocks: AnthropicContentBlock[];
-    if (message.role === "user") blocks = userBlocks(message.content, `${param}.content`);
+    if (message.role === "user") blocks = userBlocks(message.content, `${param}.content`, caps);
     else if (message.role === "assistant") {
       blocks = assistantBlocks(message, param);
       if (message.tool_calls != null && message.tool_calls.length > 0) hasToolBlocks = true;
@@ -200,7 +228,11 @@ export function toAnthropicInput(body: unknown, options: ToModelInputOptions): A
   }
   const input: AnthropicRequest = {
     anthropic_version: "bedrock-2023-05-31",
-    max_tokens: maxTokensOf(req, options.defaultMaxTokens ?? CLAUDE_DEFAULT_MAX_TOKENS),
+    max_tokens: maxTokensOf(
+      req,
+      options.defaultMaxTokens ?? CLAUDE_DEFAULT_MAX_TOKENS,
+      caps?.maxOutputTokens,
+    ),
     ...(system.length === 0 ? {} : {
       system: system.length === 1
         ? system[0]!
@@ -213,11 +245,12 @@ export function toAnthropicInput(body: unknown, options: ToModelInputOptions): A
   if (req.top_k != null) input.top_k = req.top_k;
   const stop = stopList(req);
   if (stop) input.stop_sequences = stop;
-  return Object.assign(input, toolFields(req, hasToolBlocks));
+  return Object.assign(input, toolFields(req, hasToolBlocks, structured));
 }
 
 /**
- * Translates a Claude `modelOutput` into a `chat.completion` body.
+ * Translates a Claude `modelOutput` into a `chat.completion` body. A call of
+ * the structured-output tool becomes the message content (JSON text).
  * @param output the `modelOutput` of one Bedrock output line
  * @param context `model`, `created` and `id` of the response
  * @throws {TranslationError} when the output is not a Claude Messages response
@@ -258,9 +291,11 @@ export function fromAnthropicOutput(
   const hasCache = usage?.cache_read_input_tokens != null ||
     usage?.cache_creation_input_tokens != null;
   return chatCompletion(context, {
-    content: text,
-    toolCalls,
-    finishReason: finishReason(MESSAGES_FINISH, res.stop_reason),
+    ...unwrapJsonTool({
+      content: text,
+      toolCalls,
+      finishReason: finishReason(MESSAGES_FINISH, res.stop_reason),
+    }),
     tokens: {
       // Claude's input_tokens leaves out cached tokens; OpenAI's prompt_tokens counts them.
       prompt: (usage?.input_tokens ?? 0) + cacheRead + cacheWrite,
@@ -274,6 +309,7 @@ export function fromAnthropicOutput(
 export const anthropicTranslator: Translator = {
   family: "anthropic",
   endpoint: "/v1/chat/completions",
+  invocationType: "InvokeModel",
   toModelInput: toAnthropicInput,
   fromModelOutput: fromAnthropicOutput,
   usageOf(output) {

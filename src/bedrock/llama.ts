@@ -11,6 +11,7 @@ import {
   TranslationError,
   type Translator,
 } from "./translator.ts";
+import { capabilitiesFor, limitOf } from "./capabilities.ts";
 import { type ChatCompletion, maxTokensOf, parseChatRequest } from "./openai_chat.ts";
 import { fromZodError } from "./_errors.ts";
 import { flattenText, refuseAssistantExtras } from "./_messages.ts";
@@ -80,8 +81,9 @@ const LLAMA4: ChatTemplate = {
  * ```
  */
 export function toLlamaInput(body: unknown, options: ToModelInputOptions): LlamaRequest {
-  const req = parseChatRequest(body, FEATURES);
-  const template = options.modelId.includes("llama4") ? LLAMA4 : LLAMA3;
+  const caps = capabilitiesFor(options);
+  const req = parseChatRequest(body, { ...FEATURES, ...limitOf(caps) });
+  const template = (caps?.id ?? options.modelId).includes("llama4") ? LLAMA4 : LLAMA3;
   const last = req.messages.length - 1;
   let prompt = "<|begin_of_text|>";
   let open = false;
@@ -100,6 +102,16 @@ export function toLlamaInput(body: unknown, options: ToModelInputOptions): Llama
       }
       refuseAssistantExtras(message, { action: ACTION, param });
     }
+    if (
+      message.role === "user" && Array.isArray(message.content) &&
+      message.content.some((p) => p.type === "image_url") && caps?.input.includes("image")
+    ) {
+      throw new TranslationError(
+        `${ACTION}: images need a Converse job for ${caps.name}, the prompt body has no place for them; set batch_invocation_type: converse`,
+        `${param}.content`,
+        { code: "unsupported_value" },
+      );
+    }
     const role = message.role === "developer" ? "system" : message.role;
     const text = flattenText(message.content ?? "", { action: ACTION, param: `${param}.content` })
       .trim();
@@ -110,7 +122,11 @@ export function toLlamaInput(body: unknown, options: ToModelInputOptions): Llama
   if (!open) prompt += template.header("assistant");
   const input: LlamaRequest = {
     prompt,
-    max_gen_len: maxTokensOf(req, options.defaultMaxTokens ?? LLAMA_DEFAULT_MAX_GEN_LEN),
+    max_gen_len: maxTokensOf(
+      req,
+      options.defaultMaxTokens ?? LLAMA_DEFAULT_MAX_GEN_LEN,
+      caps?.maxOutputTokens,
+    ),
   };
   if (req.temperature != null) input.temperature = req.temperature;
   if (req.top_p != null) input.top_p = req.top_p;
@@ -141,6 +157,7 @@ export function fromLlamaOutput(output: unknown, context: FromModelOutputContext
 export const llamaTranslator: Translator = {
   family: "llama",
   endpoint: "/v1/chat/completions",
+  invocationType: "InvokeModel",
   toModelInput: toLlamaInput,
   fromModelOutput: fromLlamaOutput,
   usageOf: (output) => ({

@@ -12,6 +12,7 @@ import {
   TranslationError,
   type Translator,
 } from "./translator.ts";
+import { capabilitiesFor, limitOf } from "./capabilities.ts";
 import { type ChatCompletion, maxTokensOf, parseChatRequest, stopList } from "./openai_chat.ts";
 import { fromZodError } from "./_errors.ts";
 import { flattenText, refuseAssistantExtras } from "./_messages.ts";
@@ -63,7 +64,8 @@ export type MistralResponse = z.infer<typeof MistralResponse>;
  * ```
  */
 export function toMistralInput(body: unknown, options: ToModelInputOptions): MistralRequest {
-  const req = parseChatRequest(body, FEATURES);
+  const caps = capabilitiesFor(options);
+  const req = parseChatRequest(body, { ...FEATURES, ...limitOf(caps) });
   let system = "";
   const turns: { role: "user" | "assistant"; text: string }[] = [];
   let firstTurnIndex = -1;
@@ -111,7 +113,11 @@ export function toMistralInput(body: unknown, options: ToModelInputOptions): Mis
   }
   const input: MistralRequest = {
     prompt,
-    max_tokens: maxTokensOf(req, options.defaultMaxTokens ?? MISTRAL_DEFAULT_MAX_TOKENS),
+    max_tokens: maxTokensOf(
+      req,
+      options.defaultMaxTokens ?? MISTRAL_DEFAULT_MAX_TOKENS,
+      caps?.maxOutputTokens,
+    ),
   };
   const stop = stopList(req);
   if (stop) input.stop = stop;
@@ -149,6 +155,7 @@ export function fromMistralOutput(
 export const mistralTranslator: Translator = {
   family: "mistral",
   endpoint: "/v1/chat/completions",
+  invocationType: "InvokeModel",
   toModelInput: toMistralInput,
   fromModelOutput: fromMistralOutput,
   // The body has no counts; the job manifest's totals are the only source.

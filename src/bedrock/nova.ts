@@ -9,6 +9,7 @@ import {
   TranslationError,
   type Translator,
 } from "./translator.ts";
+import { capabilitiesFor, limitOf } from "./capabilities.ts";
 import {
   type ChatCompletion,
   type ChatCompletionRequest,
@@ -27,8 +28,15 @@ import {
   parseToolArguments,
   pushTurn,
   refuseAssistantExtras,
+  refuseImage,
   type Turn,
 } from "./_messages.ts";
+import {
+  jsonTool,
+  type StructuredOutput,
+  structuredOutputOf,
+  unwrapJsonTool,
+} from "./structured_output.ts";
 import { chatCompletion, countAt, finishReason, MESSAGES_FINISH, objectAt } from "./_completion.ts";
 
 /** `maxTokens` when neither the request nor the deployment sets one (Nova v1 allows up to 5,000). */
@@ -39,7 +47,7 @@ const ACTION = "Cannot translate for Nova";
 
 function userBlocks(
   content: Extract<ChatMessage, { role: "user" }>["content"],
-  options: { param: string; images: boolean },
+  options: { param: string; images: boolean; model: string },
 ): NovaContentBlock[] {
   if (typeof content === "string") return content === "" ? [] : [{ text: content }];
   const blocks: NovaContentBlock[] = [];
@@ -49,9 +57,7 @@ function userBlocks(
     if (part.type === "text") {
       if (part.text !== "") blocks.push({ text: part.text });
     } else if (part.type === "image_url") {
-      if (!options.images) {
-        throw new TranslationError(`${ACTION}: Nova Micro takes text only, not images`, param);
-      }
+      if (!options.images) refuseImage(options.model, { action: ACTION, param });
       const image = parseDataImage(part.image_url.url, {
         action: ACTION,
         param: `${param}.image_url`,
@@ -97,8 +103,22 @@ function assistantBlocks(
 function toolConfigOf(
   req: ChatCompletionRequest,
   hasToolBlocks: boolean,
+  structured: StructuredOutput | null,
 ): NovaRequest["toolConfig"] | undefined {
   const tools = checkedTools(req, { action: ACTION, hasToolBlocks });
+  if (structured) {
+    const tool = jsonTool(structured);
+    return {
+      tools: [{
+        toolSpec: {
+          name: tool.name,
+          description: tool.description,
+          inputSchema: { json: tool.schema },
+        },
+      }],
+      toolChoice: { tool: { name: tool.name } },
+    };
+  }
   const choice = req.tool_choice;
   if (tools === undefined) return undefined;
   if (choice === "none") {
@@ -134,8 +154,10 @@ function toolConfigOf(
 
 /**
  * Translates an OpenAI chat body into a Nova `messages-v1` `modelInput`.
+ * `response_format` (`json_schema`, `json_object`) becomes one tool forced
+ * through `toolConfig.toolChoice` (see `structured_output.ts`).
  * @param body the `body` of one batch line
- * @param options model id (Nova Micro refuses images) and the default `maxTokens`
+ * @param options model id or capabilities (Nova Micro refuses images) and the default `maxTokens`
  * @returns the `modelInput` with camelCase `inferenceConfig`
  * @throws {TranslationError} for what Nova cannot take (see `openai_chat.ts`)
  * @example
@@ -151,8 +173,15 @@ function toolConfigOf(
  * ```
  */
 export function toNovaInput(body: unknown, options: ToModelInputOptions): NovaRequest {
-  const req = parseChatRequest(body, FEATURES);
-  const images = !options.modelId.includes("nova-micro");
+  const caps = capabilitiesFor(options);
+  const req = parseChatRequest(body, {
+    ...FEATURES,
+    responseFormat: caps?.forcedTool === false ? null : "tool",
+    ...limitOf(caps),
+  });
+  const structured = structuredOutputOf(req, { action: ACTION, mode: "tool" });
+  const images = caps ? caps.input.includes("image") : !options.modelId.includes("nova-micro");
+  const model = caps?.name ?? "Nova Micro";
   const system: { text: string }[] = [];
   const turns: Turn<NovaContentBlock>[] = [];
   let firstTurnIndex = -1;
@@ -168,7 +197,7 @@ export function toNovaInput(body: unknown, options: ToModelInputOptions): NovaRe
     if (firstTurnIndex < 0) firstTurnIndex = i;
     let blocks: NovaContentBlock[];
     if (message.role === "user") {
-      blocks = userBlocks(message.content, { param: `${param}.content`, images });
+      blocks = userBlocks(message.content, { param: `${param}.content`, images, model });
     } else if (message.role === "assistant") {
       blocks = assistantBlocks(message, param);
       if (message.tool_calls != null && message.tool_calls.length > 0) hasToolBlocks = true;
@@ -195,7 +224,11 @@ export function toNovaInput(body: unknown, options: ToModelInputOptions): NovaRe
     );
   }
   const inferenceConfig: NovaRequest["inferenceConfig"] = {
-    maxTokens: maxTokensOf(req, options.defaultMaxTokens ?? NOVA_DEFAULT_MAX_TOKENS),
+    maxTokens: maxTokensOf(
+      req,
+      options.defaultMaxTokens ?? NOVA_DEFAULT_MAX_TOKENS,
+      caps?.maxOutputTokens,
+    ),
   };
   if (req.temperature != null) inferenceConfig.temperature = req.temperature;
   if (req.top_p != null) inferenceConfig.topP = req.top_p;
@@ -208,13 +241,14 @@ export function toNovaInput(body: unknown, options: ToModelInputOptions): NovaRe
     messages: turns,
     inferenceConfig,
   };
-  const toolConfig = toolConfigOf(req, hasToolBlocks);
+  const toolConfig = toolConfigOf(req, hasToolBlocks, structured);
   if (toolConfig) input.toolConfig = toolConfig;
   return input;
 }
 
 /**
- * Translates a Nova `modelOutput` into a `chat.completion` body.
+ * Translates a Nova `modelOutput` into a `chat.completion` body. A call of
+ * the structured-output tool becomes the message content (JSON text).
  * @param output the `modelOutput` of one Bedrock output line
  * @param context `model`, `created` and `id` of the response
  * @throws {TranslationError} when the output is not a Nova response
@@ -243,9 +277,11 @@ export function fromNovaOutput(output: unknown, context: FromModelOutputContext)
   const cacheRead = usage?.cacheReadInputTokenCount ?? usage?.cacheReadInputTokens;
   const cacheWrite = usage?.cacheWriteInputTokenCount ?? usage?.cacheWriteInputTokens;
   return chatCompletion(context, {
-    content: text,
-    toolCalls,
-    finishReason: finishReason(MESSAGES_FINISH, res.stopReason),
+    ...unwrapJsonTool({
+      content: text,
+      toolCalls,
+      finishReason: finishReason(MESSAGES_FINISH, res.stopReason),
+    }),
     tokens: {
       prompt: (usage?.inputTokens ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0),
       completion: usage?.outputTokens ?? 0,
@@ -258,6 +294,7 @@ export function fromNovaOutput(output: unknown, context: FromModelOutputContext)
 export const novaTranslator: Translator = {
   family: "nova",
   endpoint: "/v1/chat/completions",
+  invocationType: "InvokeModel",
   toModelInput: toNovaInput,
   fromModelOutput: fromNovaOutput,
   usageOf(output) {

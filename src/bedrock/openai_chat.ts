@@ -19,7 +19,7 @@
  * | `presence_penalty`, `frequency_penalty` | only 0 | only 0 | only 0 | only 0 |
  * | `logit_bias` | only `{}` | only `{}` | only `{}` | only `{}` |
  * | `seed` | refused (no seeded sampling on Bedrock) | refused | refused | refused |
- * | `response_format` | only `{"type":"text"}` | same | same | same |
+ * | `response_format` | `json_schema`, `json_object` (forced tool, see `structured_output.ts`) | same | only `{"type":"text"}` | only `{"type":"text"}` |
  * | `modalities` | only `["text"]` | same | same | same |
  * | `audio`, `prediction`, `reasoning_effort`, `verbosity`, `web_search_options` | refused | refused | refused | refused |
  * | `functions`, `function_call` (deprecated) | refused, use `tools` | refused | refused | refused |
@@ -29,6 +29,9 @@
  *
  * `null` counts as absent everywhere. Inside messages, `name` and an image's
  * `detail` are ignored (no family has them), and so is a tool's `strict`.
+ * `max_tokens` and `max_completion_tokens` above the model's documented output
+ * limit (`capabilities.ts`) are refused. Mistral chat bodies and Converse jobs
+ * follow the same policy with their own features (`mistral_chat.ts`, `converse.ts`).
  * @module
  */
 import { z } from "zod";
@@ -207,7 +210,6 @@ const NEUTRAL: {
   frequency_penalty: [(v) => v === 0, "must be 0"],
   logit_bias: [(v) => Object.keys(v).length === 0, "is not supported"],
   seed: [() => false, "is not supported"],
-  response_format: [(v) => v.type === "text", 'must be {"type":"text"}'],
   modalities: [(v) => v.length === 1 && v[0] === "text", 'must be ["text"]'],
   audio: [() => false, "is not supported"],
   prediction: [() => false, "is not supported"],
@@ -228,11 +230,39 @@ export interface ChatFamilyFeatures {
   stop: boolean;
   /** Whether `top_k` translates. */
   topK: boolean;
+  /** How `response_format` beyond `text` is honoured; absent or null: only `text`. */
+  responseFormat?: "tool" | "native" | null;
+  /** The model's output limit and name, for the `max_tokens` check; absent: no limit known. */
+  limit?: { maxOutputTokens: number | null; model: string };
 }
 
 function refuse(action: string, key: string, requirement: string, value: unknown): never {
   const got = typeof value === "object" && value !== null ? "" : `, got ${show(value)}`;
-  throw new TranslationError(`${action}: parameter ${key} ${requirement}${got}`, `body.${key}`);
+  throw new TranslationError(`${action}: parameter ${key} ${requirement}${got}`, `body.${key}`, {
+    code: requirement.startsWith("is") || requirement.startsWith("are")
+      ? "unsupported_parameter"
+      : "unsupported_value",
+  });
+}
+
+/**
+ * Refuses an output token count above the model's documented limit.
+ * @throws {TranslationError} `unsupported_value` naming the parameter
+ */
+export function checkMaxTokens(
+  key: string,
+  value: number | null | undefined,
+  options: { action: string; limit?: { maxOutputTokens: number | null; model: string } },
+): void {
+  const max = options.limit?.maxOutputTokens;
+  if (value == null || max == null || value <= max) return;
+  throw new TranslationError(
+    `${options.action}: parameter ${key} must be at most ${max}, the output limit of ${
+      options.limit!.model
+    }, got ${value}`,
+    `body.${key}`,
+    { code: "unsupported_value" },
+  );
 }
 
 /**
@@ -253,7 +283,9 @@ export function parseChatRequest(
   }
   for (const key in body) {
     if (!KNOWN_PARAMS.has(key)) {
-      throw new TranslationError(`${action}: parameter ${key} is not supported`, `body.${key}`);
+      throw new TranslationError(`${action}: parameter ${key} is not supported`, `body.${key}`, {
+        code: "unsupported_parameter",
+      });
     }
   }
   const parsed = ChatCompletionRequest.safeParse(body);
@@ -268,6 +300,13 @@ export function parseChatRequest(
     ];
     if (!isNeutral(value)) refuse(action, key, requirement, value);
   }
+  const format = req.response_format;
+  if (format != null && format.type !== "text" && !features.responseFormat) {
+    refuse(action, "response_format", 'must be {"type":"text"}', format);
+  }
+  const limit = { action, ...(features.limit ? { limit: features.limit } : {}) };
+  checkMaxTokens("max_completion_tokens", req.max_completion_tokens, limit);
+  checkMaxTokens("max_tokens", req.max_tokens, limit);
   if (req.temperature != null && req.temperature > 1) {
     refuse(action, "temperature", "must be between 0 and 1", req.temperature);
   }
@@ -287,9 +326,19 @@ export function parseChatRequest(
   return req;
 }
 
-/** `max_completion_tokens`, else the deprecated `max_tokens`, else `fallback`. */
-export function maxTokensOf(req: ChatCompletionRequest, fallback: number): number {
-  return req.max_completion_tokens ?? req.max_tokens ?? fallback;
+/**
+ * `max_completion_tokens`, else the deprecated `max_tokens`, else `fallback`
+ * (capped at `limit`: a default is not the caller's request, and must not
+ * make every record fail).
+ */
+export function maxTokensOf(
+  req: ChatCompletionRequest,
+  fallback: number,
+  limit?: number | null,
+): number {
+  const asked = req.max_completion_tokens ?? req.max_tokens;
+  if (asked != null) return asked;
+  return limit == null ? fallback : Math.min(fallback, limit);
 }
 
 /** `stop` as a list (absent when there is none). */

@@ -1,19 +1,32 @@
 /**
- * Amazon Titan Text Embeddings (G1 and V2) on Bedrock: OpenAI embeddings body
- * → Titan `modelInput`, Titan `modelOutput` → embeddings `list`. Titan takes
- * one `inputText` per request, so each batch line carries one input.
+ * Amazon Titan embeddings on Bedrock: Text Embeddings G1 and V2, and the text
+ * side of Multimodal Embeddings G1. OpenAI embeddings body → Titan
+ * `modelInput`, Titan `modelOutput` → embeddings `list`. Titan takes one
+ * `inputText` per request, so each batch line carries one input.
+ *
+ * Bodies (AWS model-parameters-titan-embed-text / -titan-embed-mm):
+ * - G1 text: `{inputText}` → `{embedding, inputTextTokenCount}`;
+ * - V2: `{inputText, dimensions?, normalize?, embeddingTypes?}` →
+ *   `{embedding, inputTextTokenCount, embeddingsByType}`;
+ * - Multimodal G1: `{inputText, embeddingConfig?: {outputEmbeddingLength}}` →
+ *   `{embedding, inputTextTokenCount}`.
+ *
+ * V2 records `encoding_format: "base64"` as `embeddingTypes: ["float"]`,
+ * which is V2's default and changes nothing in the vector (see
+ * `openai_embeddings.ts`); the G1 bodies have no such field and refuse base64.
  * @module
  */
 import { z } from "zod";
+import type { FromModelOutputContext, ToModelInputOptions, Translator } from "./translator.ts";
+import { capabilitiesFor, type EmbeddingCapabilities } from "./capabilities.ts";
 import {
-  type FromModelOutputContext,
-  type ToModelInputOptions,
-  TranslationError,
-  type Translator,
-} from "./translator.ts";
-import { type EmbeddingList, EMBEDDINGS_PARAMS, EmbeddingsRequest } from "./openai_embeddings.ts";
+  type EmbeddingList,
+  embeddingList,
+  parseEmbeddingsRequest,
+  Vector,
+} from "./openai_embeddings.ts";
 import { fromZodError } from "./_errors.ts";
-import { countAt } from "./_completion.ts";
+import { countAt, objectAt } from "./_completion.ts";
 
 const ACTION = "Cannot translate for Titan Embeddings";
 
@@ -27,32 +40,57 @@ export const TITAN_V2_MAX_CHARS = 50_000;
 export const TitanEmbedRequest = z.object({
   inputText: z.string(),
   dimensions: z.int().optional(),
+  embeddingTypes: z.array(z.literal("float")).optional(),
+  embeddingConfig: z.object({ outputEmbeddingLength: z.int() }).optional(),
 });
 /** The Titan embeddings `modelInput`. */
 export type TitanEmbedRequest = z.infer<typeof TitanEmbedRequest>;
 
 /** The Titan embeddings `modelOutput` fields Batchgate reads. */
 export const TitanEmbedResponse = z.object({
-  // Checked by its first element only: a 1024-float array per line is not worth a deep copy.
-  embedding: z.custom<number[]>(
-    (v) => Array.isArray(v) && (v.length === 0 || typeof v[0] === "number"),
-    "Invalid input: expected an array of numbers",
-  ),
+  embedding: Vector,
   inputTextTokenCount: z.int().min(0).nullish(),
 });
 /** The Titan embeddings `modelOutput`. */
 export type TitanEmbedResponse = z.infer<typeof TitanEmbedResponse>;
 
-function isV1(modelId: string): boolean {
-  return modelId.includes("titan-embed-text-v1") || modelId.includes("titan-embed-g1-text");
+type Variant = "text-g1" | "text-v2" | "multimodal-g1";
+
+function variantOf(id: string): Variant {
+  if (id.includes("titan-embed-image")) return "multimodal-g1";
+  if (id.includes("titan-embed-text-v1") || id.includes("titan-embed-g1-text")) return "text-g1";
+  return "text-v2";
 }
+
+// The rows Batchgate falls back to when a bare model id is not in the table.
+const FALLBACK: Record<Variant, EmbeddingCapabilities & { name: string }> = {
+  "text-g1": {
+    name: "Titan Text Embeddings G1",
+    dimensions: [1536],
+    chooseDimensions: false,
+    maxInputs: 1,
+  },
+  "text-v2": {
+    name: "Titan Text Embeddings V2",
+    dimensions: [1024, 512, 256],
+    chooseDimensions: true,
+    maxInputs: 1,
+    maxInputChars: TITAN_V2_MAX_CHARS,
+  },
+  "multimodal-g1": {
+    name: "Titan Multimodal Embeddings G1",
+    dimensions: [1024, 384, 256],
+    chooseDimensions: true,
+    maxInputs: 1,
+  },
+};
 
 /**
  * Translates an OpenAI embeddings body into a Titan `modelInput`.
  * @param body the `body` of one batch line
- * @param options model id (G1 takes no `dimensions`)
- * @returns `{inputText, dimensions?}`
- * @throws {TranslationError} for several inputs, token arrays, base64 encoding, unsupported dimensions
+ * @param options model id or capabilities (G1 takes no `dimensions` and no base64)
+ * @returns `{inputText, dimensions?, embeddingTypes?}` (V2) or `{inputText, embeddingConfig?}` (Multimodal G1)
+ * @throws {TranslationError} for several inputs, token arrays, unsupported dimensions or encodings
  * @example
  * ```ts
  * import assert from "assert";
@@ -64,67 +102,30 @@ function isV1(modelId: string): boolean {
  * ```
  */
 export function toTitanEmbedInput(body: unknown, options: ToModelInputOptions): TitanEmbedRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new TranslationError(`${ACTION}: body must be a JSON object`, "body");
+  const caps = capabilitiesFor(options);
+  const variant = variantOf(caps?.id ?? options.modelId.toLowerCase());
+  const fallback = FALLBACK[variant];
+  const plan = parseEmbeddingsRequest(body, {
+    action: ACTION,
+    model: caps?.name ?? fallback.name,
+    embedding: caps?.embedding ?? fallback,
+    base64: variant === "text-v2",
+    inputType: false,
+  });
+  const input: TitanEmbedRequest = { inputText: plan.inputs[0]! };
+  if (plan.dimensions !== undefined) {
+    if (variant === "multimodal-g1") {
+      input.embeddingConfig = { outputEmbeddingLength: plan.dimensions };
+    } else input.dimensions = plan.dimensions;
   }
-  for (const key in body) {
-    if (!EMBEDDINGS_PARAMS.has(key)) {
-      throw new TranslationError(`${ACTION}: parameter ${key} is not supported`, `body.${key}`);
-    }
-  }
-  const parsed = EmbeddingsRequest.safeParse(body);
-  if (!parsed.success) throw fromZodError(parsed.error, { action: ACTION, root: "body" });
-  const req = parsed.data;
-  let text: string;
-  if (typeof req.input === "string") text = req.input;
-  else if (typeof req.input[0] !== "string") {
-    throw new TranslationError(
-      `${ACTION}: token arrays are not supported, send text`,
-      "body.input",
-    );
-  } else if (req.input.length > 1) {
-    throw new TranslationError(
-      `${ACTION}: input must be a single string, got an array of ${req.input.length}; put each input on its own batch line`,
-      "body.input",
-    );
-  } else text = req.input[0];
-  if (text === "") throw new TranslationError(`${ACTION}: input must not be empty`, "body.input");
-  const v1 = isV1(options.modelId);
-  if (!v1 && text.length > TITAN_V2_MAX_CHARS) {
-    throw new TranslationError(
-      `${ACTION}: input has ${text.length} characters, Titan Text Embeddings V2 takes at most ${TITAN_V2_MAX_CHARS}`,
-      "body.input",
-    );
-  }
-  if (req.encoding_format === "base64") {
-    throw new TranslationError(
-      `${ACTION}: parameter encoding_format must be "float", got "base64"`,
-      "body.encoding_format",
-    );
-  }
-  const input: TitanEmbedRequest = { inputText: text };
-  if (req.dimensions != null) {
-    if (v1) {
-      throw new TranslationError(
-        `${ACTION}: parameter dimensions is not supported by Titan Text Embeddings G1, got ${req.dimensions}`,
-        "body.dimensions",
-      );
-    }
-    if (!TITAN_V2_DIMENSIONS.has(req.dimensions)) {
-      throw new TranslationError(
-        `${ACTION}: parameter dimensions must be 256, 512 or 1024, got ${req.dimensions}`,
-        "body.dimensions",
-      );
-    }
-    input.dimensions = req.dimensions;
-  }
+  if (plan.base64) input.embeddingTypes = ["float"];
   return input;
 }
 
 /**
  * Translates a Titan embeddings `modelOutput` into an embeddings `list`.
  * @param output the `modelOutput` of one Bedrock output line
- * @param context `model` of the response (`created` and the id are not part of this body)
+ * @param context `model` of the response; `modelInput` tells a base64 request
  * @throws {TranslationError} when the output has no `embedding`
  */
 export function fromTitanEmbedOutput(
@@ -138,19 +139,19 @@ export function fromTitanEmbedOutput(
       root: "modelOutput",
     });
   }
-  const tokens = parsed.data.inputTextTokenCount ?? 0;
-  return {
-    object: "list",
-    data: [{ object: "embedding", index: 0, embedding: parsed.data.embedding }],
+  const base64 = Array.isArray(objectAt(context.modelInput, "embeddingTypes"));
+  return embeddingList([parsed.data.embedding], {
     model: context.modelGroup,
-    usage: { prompt_tokens: tokens, total_tokens: tokens },
-  };
+    tokens: parsed.data.inputTextTokenCount ?? 0,
+    base64,
+  });
 }
 
-/** The Titan Text Embeddings translator. */
+/** The Titan embeddings translator. */
 export const titanEmbedTranslator: Translator = {
   family: "titan-embed",
   endpoint: "/v1/embeddings",
+  invocationType: "InvokeModel",
   toModelInput: toTitanEmbedInput,
   fromModelOutput: fromTitanEmbedOutput,
   usageOf: (output) => ({ inputTokens: countAt(output, "inputTextTokenCount"), outputTokens: 0 }),

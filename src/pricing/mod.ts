@@ -11,5 +11,6 @@ export {
   normalizeModelId,
   type OnDemandPrice,
   onDemandPriceFor,
+  type PriceInfo,
   type TokenUsage,
 } from "./prices.ts";

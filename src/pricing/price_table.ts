@@ -7,9 +7,15 @@
  *   convo-lang/convo-lang `packages/convo-lang-bedrock/bedrock-pricing.md`; it
  *   lists batch columns for Nova, Claude 3 Haiku, Claude 3.5 Sonnet v1/v2,
  *   Llama 3.1/3.3/4.
- * - [MIRROR] Aditya-Poddar/bedrock-pricing `js/config/pricing-data.js`, a later
- *   scrape of the same page (on-demand only): Claude 3 Opus/Sonnet, Claude 4.x,
- *   Nova Premier / Nova 2 Lite, Mistral.
+ * - [MIRROR] Aditya-Poddar/bedrock-pricing `js/config/pricing-data.js`
+ *   (@49ebacb6), a later scrape of the same page (on-demand only, undated;
+ *   it already lists Nova 2 and Mistral Large 3, so late 2025 or after):
+ *   Claude 3 Opus/Sonnet, Claude 4.x, Nova Premier / Nova 2 Lite, Mistral,
+ *   gpt-oss, Qwen3, Llama 3.
+ * - [LITELLM] LiteLLM's model map, `model_prices_and_context_window.json` as
+ *   mirrored by RoCry/llm-api-price@8442b939 (2026-07-24), on-demand only:
+ *   Claude 4.6, Nova 2 Pro, Qwen3 235B and Coder 480B, DeepSeek-V3.1, Cohere
+ *   and Nova embeddings. Where it and [MIRROR] agree, both are named.
  * - [REF] /work/shared/reference/bedrock-batch-facts.md section 5.
  * - [3P] third-party code and articles, named per entry; least sure.
  *
@@ -88,16 +94,24 @@ export const PRICE_TABLE: Readonly<Record<string, ModelPrice>> = {
   "anthropic.claude-sonnet-4-5-20250929-v1:0": perMillion(3, 15, undefined, REGIONAL_PREMIUM_45),
   "anthropic.claude-haiku-4-5-20251001-v1:0": perMillion(1, 5, undefined, REGIONAL_PREMIUM_45),
   "anthropic.claude-opus-4-5-20251101-v1:0": perMillion(5, 25, undefined, REGIONAL_PREMIUM_45),
+  // [LITELLM] global prices; its us./eu. rows are 10% higher (3.3/16.5, 5.5/27.5).
+  "anthropic.claude-sonnet-4-6": perMillion(3, 15, undefined, REGIONAL_PREMIUM_45),
+  "anthropic.claude-opus-4-6-v1": perMillion(5, 25, undefined, REGIONAL_PREMIUM_45),
 
   // ---- Amazon Nova ---- [AWS] batch column published (Premier: profiles only).
   "amazon.nova-micro-v1:0": perMillion(0.035, 0.14, { input: 0.0175, output: 0.07 }),
   "amazon.nova-lite-v1:0": perMillion(0.06, 0.24, { input: 0.03, output: 0.12 }),
   "amazon.nova-pro-v1:0": perMillion(0.8, 3.2, { input: 0.4, output: 1.6 }),
   "amazon.nova-premier-v1:0": perMillion(2.5, 12.5, { input: 1.25, output: 6.25 }),
-  // [MIRROR] on-demand only.
+  // [MIRROR] and [LITELLM] on-demand only.
   "amazon.nova-2-lite-v1:0": perMillion(0.3, 2.5),
+  // [LITELLM] 2.1875/17.5 (preview); [MIRROR] shows 1.25/1.25, which looks wrong. Least sure.
+  "amazon.nova-2-pro-preview-20251202-v1:0": perMillion(2.1875, 17.5),
 
   // ---- Meta Llama ---- [AWS] batch column published unless noted.
+  // [MIRROR] and [LITELLM] Llama 3 (not 3.1), on-demand only.
+  "meta.llama3-8b-instruct-v1:0": perMillion(0.3, 0.6),
+  "meta.llama3-70b-instruct-v1:0": perMillion(2.65, 3.5),
   "meta.llama3-1-8b-instruct-v1:0": perMillion(0.22, 0.22, { input: 0.11, output: 0.11 }),
   "meta.llama3-1-70b-instruct-v1:0": perMillion(0.72, 0.72, { input: 0.36, output: 0.36 }),
   "meta.llama3-1-405b-instruct-v1:0": perMillion(2.4, 2.4, { input: 1.2, output: 1.2 }),
@@ -114,17 +128,44 @@ export const PRICE_TABLE: Readonly<Record<string, ModelPrice>> = {
   }),
 
   // ---- Mistral ---- [MIRROR] and [REF]; no batch column published.
+  // [MIRROR] and [LITELLM] agree.
+  "mistral.mistral-7b-instruct-v0:2": perMillion(0.15, 0.2),
+  "mistral.mixtral-8x7b-instruct-v0:1": perMillion(0.45, 0.7),
+  "mistral.pixtral-large-2502-v1:0": perMillion(2, 6),
   "mistral.mistral-small-2402-v1:0": perMillion(1, 3),
   "mistral.mistral-large-2402-v1:0": perMillion(4, 12),
   // Least sure entry: 3P sources disagree (2/6, 3/9, 4/12). 3/9 is Mistral's
   // own launch price, matching LiteLLM-derived tables; override in config.
   "mistral.mistral-large-2407-v1:0": perMillion(3, 9),
 
+  // ---- OpenAI gpt-oss ---- [MIRROR] and [LITELLM] agree; no batch column seen.
+  "openai.gpt-oss-20b-1:0": perMillion(0.07, 0.3),
+  "openai.gpt-oss-120b-1:0": perMillion(0.15, 0.6),
+
+  // ---- Qwen ---- [MIRROR] and [LITELLM] for 32B and Coder 30B; [LITELLM] alone for the others.
+  "qwen.qwen3-32b-v1:0": perMillion(0.15, 0.6),
+  "qwen.qwen3-coder-30b-a3b-v1:0": perMillion(0.15, 0.6),
+  "qwen.qwen3-235b-a22b-2507-v1:0": perMillion(0.22, 0.88),
+  "qwen.qwen3-coder-480b-a35b-v1:0": perMillion(0.22, 1.8),
+
+  // ---- DeepSeek ---- [LITELLM].
+  "deepseek.v3-v1:0": perMillion(0.58, 1.68),
+
+  // ---- Cohere and Nova embeddings ---- [LITELLM], input tokens only. Their
+  // bodies report no token counts: a batch is charged from the job manifest.
+  "cohere.embed-english-v3": perMillion(0.1, 0),
+  "cohere.embed-multilingual-v3": perMillion(0.1, 0),
+  "cohere.embed-v4:0": perMillion(0.12, 0),
+  // Text input price; image, audio and video inputs are priced per item, not counted here.
+  "amazon.nova-2-multimodal-embeddings-v1:0": perMillion(0.135, 0),
+
   // ---- Amazon Titan embeddings ---- input tokens only.
   // [REF] v2 with a batch rate; v1 and multimodal from AWS's page as recalled
   // (0.0001 and 0.0008 per 1K). Multimodal images ($0.00006 each) are not
   // token-priced and are not counted here.
   "amazon.titan-embed-text-v1": perMillion(0.1, 0),
+  // [LITELLM] the G1 text model's other id (amazon.titan-embed-g1-text-02), same price.
+  "amazon.titan-embed-g1-text-02": perMillion(0.1, 0),
   "amazon.titan-embed-text-v2:0": perMillion(0.02, 0, { input: 0.01, output: 0 }),
   "amazon.titan-embed-image-v1": perMillion(0.8, 0),
 };

@@ -4,6 +4,8 @@
  * Price lookups take the deployment's Bedrock model id in any form Batchgate
  * accepts (`bedrock/` prefix, cross-region profile id, ARN) and its
  * `model_info`, which always wins over the built-in {@linkcode PRICE_TABLE}.
+ * An application inference profile ARN names no model: `model_info.base_model`
+ * (LiteLLM's key) names the one whose table price applies.
  * @module
  */
 import { parseModelRef, priceKeyOf } from "../config/model_id.ts";
@@ -32,13 +34,23 @@ export interface TokenUsage {
   outputTokens: number;
 }
 
+/**
+ * `model_info` as prices read it: LiteLLM's `base_model` names the foundation
+ * model of an application inference profile.
+ */
+export type PriceInfo = ModelInfo & { base_model?: string };
+
 /** AWS: batch inference costs 50% of on-demand (Bedrock pricing page). */
 const BATCH_DISCOUNT = 0.5;
 
 /** The price-table key and profile prefix of a model reference. */
-function parseModelId(modelId: string): { baseId: string; profile: string | null } {
+function parseModelId(
+  modelId: string,
+  baseModel?: string,
+): { baseId: string; profile: string | null } {
   const ref = parseModelRef(modelId);
-  return { baseId: priceKeyOf(ref) ?? ref.id, profile: ref.profile };
+  const key = priceKeyOf(ref) ?? (baseModel ? priceKeyOf(parseModelRef(baseModel)) : null);
+  return { baseId: key ?? ref.id, profile: ref.profile };
 }
 
 /**
@@ -67,8 +79,11 @@ function tidy(value: number): number {
 type Rates = Pick<ModelPrice, "inputPerToken" | "outputPerToken">;
 
 /** The table's on-demand and batch prices, with the regional premium applied. */
-function tablePrices(modelId: string): { onDemand: Rates; batch: Rates } | undefined {
-  const { baseId, profile } = parseModelId(modelId);
+function tablePrices(
+  modelId: string,
+  baseModel?: string,
+): { onDemand: Rates; batch: Rates } | undefined {
+  const { baseId, profile } = parseModelId(modelId, baseModel);
   const entry = PRICE_TABLE[baseId];
   if (!entry) return undefined;
   const factor = profile === "global" ? 1 : 1 + (entry.regionalPremium ?? 0);
@@ -108,8 +123,9 @@ function scaled(value: number | undefined, factor: number): number | undefined {
  * resolved on its own, first match wins:
  * 1. `model_info.input_cost_per_token_batches` / `output_cost_per_token_batches`;
  * 2. `model_info.input_cost_per_token` / `output_cost_per_token` × 0.5 (AWS's batch discount);
- * 3. the table's batch rate (published, else 50% of on-demand; +10% for
- *    Claude 4.5-generation models outside `global.` profiles);
+ * 3. the table's batch rate for the model (or `model_info.base_model`):
+ *    published, else 50% of on-demand; +10% for Claude 4.5-generation models
+ *    outside `global.` profiles;
  * 4. 0, and the price is `unpriced`: logged once per model, the batch still runs.
  *
  * @param modelId Bedrock model id, profile id or ARN, with or without `bedrock/`
@@ -120,8 +136,8 @@ function scaled(value: number | undefined, factor: number): number | undefined {
  * batchPriceFor("anthropic.claude-3-haiku-20240307-v1:0", {}).inputPerToken; // 1.25e-7
  * ```
  */
-export function batchPriceFor(modelId: string, modelInfo: ModelInfo = {}): BatchPrice {
-  const table = tablePrices(modelId)?.batch;
+export function batchPriceFor(modelId: string, modelInfo: PriceInfo = {}): BatchPrice {
+  const table = tablePrices(modelId, modelInfo.base_model)?.batch;
   const price = resolve(
     [
       [modelInfo.input_cost_per_token_batches, true],
@@ -135,7 +151,7 @@ export function batchPriceFor(modelId: string, modelInfo: ModelInfo = {}): Batch
     ],
   );
   if (!price.known) {
-    const baseId = normalizeModelId(modelId);
+    const baseId = parseModelId(modelId, modelInfo.base_model).baseId;
     log.warnOnce(`unpriced-model:${baseId}`, "Model has no known price: its batches cost 0", {
       modelId,
       baseId,
@@ -152,8 +168,8 @@ export function batchPriceFor(modelId: string, modelInfo: ModelInfo = {}): Batch
  * @param modelId Bedrock model id, profile id or ARN, with or without `bedrock/`
  * @param modelInfo The deployment's `model_info`
  */
-export function onDemandPriceFor(modelId: string, modelInfo: ModelInfo = {}): OnDemandPrice {
-  const table = tablePrices(modelId)?.onDemand;
+export function onDemandPriceFor(modelId: string, modelInfo: PriceInfo = {}): OnDemandPrice {
+  const table = tablePrices(modelId, modelInfo.base_model)?.onDemand;
   return resolve(
     [
       [modelInfo.input_cost_per_token, true],

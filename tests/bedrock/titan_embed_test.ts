@@ -34,9 +34,9 @@ Deno.test("toTitanEmbedInput() refuses token arrays, empty input, base64 and bad
   assertRefuses(() => toTitanEmbedInput({ input: [[1, 2]] }, V2), "body.input", "token arrays");
   assertRefuses(() => toTitanEmbedInput({ input: "" }, V2), "body.input", "must not be empty");
   assertRefuses(
-    () => toTitanEmbedInput({ input: "x", encoding_format: "base64" }, V2),
+    () => toTitanEmbedInput({ input: "x", encoding_format: "base64" }, V1),
     "body.encoding_format",
-    'parameter encoding_format must be "float"',
+    'parameter encoding_format must be "float" for Titan Text Embeddings G1, got "base64"',
   );
   assertRefuses(
     () => toTitanEmbedInput({ input: "x", dimensions: 1536 }, V2),

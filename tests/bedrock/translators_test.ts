@@ -37,13 +37,17 @@ const FAMILY_TABLE: [string, ModelFamily | undefined][] = [
   ["arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6", undefined],
   ["arn:aws:bedrock:us-east-1:123456789012:custom-model/anthropic.claude-v2/abc", undefined],
   ["arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.somebody.model-v1:0", undefined],
-  ["mistral.mistral-large-2407-v1:0", undefined],
-  ["mistral.pixtral-large-2502-v1:0", undefined],
+  ["mistral.mistral-large-2407-v1:0", "mistral-chat"],
+  ["us.mistral.pixtral-large-2502-v1:0", "mistral-chat"],
   ["amazon.nova-canvas-v1:0", undefined],
-  ["amazon.titan-embed-image-v1", undefined],
+  ["amazon.titan-embed-image-v1", "titan-embed"],
   ["amazon.titan-text-express-v1", undefined],
   ["meta.llama2-13b-chat-v1", undefined],
-  ["cohere.embed-english-v3", undefined],
+  ["cohere.embed-english-v3", "cohere-embed"],
+  ["cohere.embed-multilingual-v3", "cohere-embed"],
+  ["amazon.nova-2-multimodal-embeddings-v1:0", "nova-embed"],
+  ["openai.gpt-oss-120b-1:0", undefined],
+  ["qwen.qwen3-32b-v1:0", undefined],
   ["gpt-4o-mini", undefined],
   ["", undefined],
 ];
@@ -52,8 +56,10 @@ Deno.test("familyOf() reads the family of model ids, profile ids and ARNs", () =
   for (const [id, family] of FAMILY_TABLE) assert.equal(familyOf(id), family, id);
 });
 
-Deno.test("translatorFor() returns the family's translator", () => {
-  assert.equal(translatorFor("us.amazon.nova-pro-v1:0"), TRANSLATORS.nova);
+Deno.test("translatorFor() returns the native family's translator, bound to the model", () => {
+  const nova = translatorFor("us.amazon.nova-pro-v1:0");
+  assert.equal(nova.family, "nova");
+  assert.equal(nova.fromModelOutput, TRANSLATORS.nova.fromModelOutput);
   for (const [family, translator] of Object.entries(TRANSLATORS)) {
     assert.equal(translator.family, family);
   }
@@ -62,7 +68,9 @@ Deno.test("translatorFor() returns the family's translator", () => {
 Deno.test("translatorFor() throws a clear error for unknown families", () => {
   assert.throws(
     () => translatorFor("cohere.command-r-v1:0"),
-    (e: Error) => e.message.startsWith("Cannot translate for model 'cohere.command-r-v1:0': "),
+    (e: Error) =>
+      e.message ===
+        "Cannot translate for model 'cohere.command-r-v1:0': Batchgate writes no InvokeModel body for it, run it as Converse",
   );
   assert.throws(
     () => translatorFor("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/x1"),
@@ -75,6 +83,8 @@ const CHAT_MODELS: [ModelFamily, string, string][] = [
   ["nova", "amazon.nova-lite-v1:0", "Nova"],
   ["llama", "meta.llama3-1-8b-instruct-v1:0", "Llama"],
   ["mistral", "mistral.mistral-large-2402-v1:0", "Mistral"],
+  ["mistral-chat", "mistral.mistral-large-2407-v1:0", "Mistral"],
+  ["converse", "openai.gpt-oss-20b-1:0", "gpt-oss-20b"],
 ];
 
 const REFUSED: [string, unknown, string][] = [
@@ -86,7 +96,6 @@ const REFUSED: [string, unknown, string][] = [
   ["frequency_penalty", -1, "parameter frequency_penalty must be 0, got -1"],
   ["logit_bias", { "50256": -100 }, "parameter logit_bias is not supported"],
   ["seed", 42, "parameter seed is not supported, got 42"],
-  ["response_format", { type: "json_object" }, 'parameter response_format must be {"type":"text"}'],
   ["modalities", ["text", "audio"], 'parameter modalities must be ["text"]'],
   ["audio", { voice: "alloy", format: "wav" }, "parameter audio is not supported"],
   ["prediction", { type: "content", content: "x" }, "parameter prediction is not supported"],
@@ -106,6 +115,22 @@ Deno.test("every chat translator refuses parameters Bedrock cannot honour, namin
         `Cannot translate for ${label}: ${fragment}`,
       );
     }
+  }
+});
+
+Deno.test("prompt-template translators refuse response_format beyond text", () => {
+  for (
+    const [family, modelId, label] of CHAT_MODELS.filter(([f]) => f === "llama" || f === "mistral")
+  ) {
+    assertRefuses(
+      () =>
+        TRANSLATORS[family].toModelInput({
+          messages: [{ role: "user", content: "Hi" }],
+          response_format: { type: "json_object" },
+        }, { modelId }),
+      "body.response_format",
+      `Cannot translate for ${label}: parameter response_format must be {"type":"text"}`,
+    );
   }
 });
 

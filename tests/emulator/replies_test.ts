@@ -147,7 +147,9 @@ Deno.test("baseModelId() strips ARNs and cross-region prefixes", () => {
       "mistral",
     ],
     ["amazon.titan-embed-text-v1", "amazon.titan-embed-text-v1", "titan-embed"],
-    ["cohere.embed-english-v3", "cohere.embed-english-v3", undefined],
+    ["cohere.embed-english-v3", "cohere.embed-english-v3", "cohere-embed"],
+    ["anthropic.claude-v2:1", "anthropic.claude-v2:1", undefined],
+    ["us.amazon.nova-canvas-v1:0", "amazon.nova-canvas-v1:0", undefined],
   ];
   for (const [id, base, family] of cases) {
     assert.equal(baseModelId(id), base);

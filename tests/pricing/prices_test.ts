@@ -263,3 +263,36 @@ Deno.test("PRICE_TABLE covers the batch-capable model families", () => {
     assert.ok(PRICE_TABLE[id], id);
   }
 });
+
+Deno.test("batchPriceFor() prices an application inference profile by model_info.base_model", () => {
+  const arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123";
+  assert.equal(batchPriceFor(arn, {}).known, false);
+  assert.deepEqual(batchPriceFor(arn, { base_model: HAIKU_3 }), batchPriceFor(HAIKU_3, {}));
+  assert.deepEqual(
+    onDemandPriceFor(arn, { base_model: `bedrock/us.${HAIKU_3}` }).inputPerToken,
+    0.25e-6,
+  );
+  // model_info prices still win over the base model's table price.
+  assert.equal(
+    batchPriceFor(arn, { base_model: HAIKU_3, input_cost_per_token_batches: 1e-6 }).inputPerToken,
+    1e-6,
+  );
+});
+
+Deno.test("batchPriceFor() halves on-demand for the models added with Converse jobs", () => {
+  const cases: [string, number, number][] = [
+    ["openai.gpt-oss-120b-1:0", 0.075e-6, 0.3e-6],
+    ["qwen.qwen3-32b-v1:0", 0.075e-6, 0.3e-6],
+    ["deepseek.v3-v1:0", 0.29e-6, 0.84e-6],
+    ["us.mistral.pixtral-large-2502-v1:0", 1e-6, 3e-6],
+    ["cohere.embed-english-v3", 0.05e-6, 0],
+    ["global.anthropic.claude-opus-4-6-v1", 2.5e-6, 12.5e-6],
+    ["us.anthropic.claude-opus-4-6-v1", 2.75e-6, 13.75e-6],
+  ];
+  for (const [id, input, output] of cases) {
+    const price = batchPriceFor(id, {});
+    assert.equal(price.inputPerToken, input, id);
+    assert.equal(price.outputPerToken, output, id);
+    assert.equal(price.source, "table", id);
+  }
+});

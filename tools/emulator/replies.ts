@@ -7,14 +7,23 @@
  *
  * | model id starts with      | reply format                                        |
  * |---------------------------|-----------------------------------------------------|
- * | `anthropic.`              | Claude Messages response (`tool_use` when `tool_choice` forces a tool) |
- * | `amazon.nova-`            | Nova `messages-v1` response (`toolUse` when `toolChoice` forces a tool) |
- * | `meta.llama`              | Llama `generation` response                          |
- * | `mistral.`                | Mistral `outputs` (or `choices` for a `messages` body) |
- * | `amazon.titan-embed-text` | Titan embedding; at most 8 values whatever `dimensions` asks, to keep files small |
+ * | `anthropic.claude-3`, `-sonnet-4`, `-opus-4`, `-haiku-4` | Claude Messages response (`tool_use` fitting the schema when `tool_choice` forces a tool) |
+ * | `amazon.nova-micro`, `-lite`, `-pro`, `-premier`, `amazon.nova-2-lite`, `-2-pro` | Nova `messages-v1` response (`toolUse` when `toolChoice` forces a tool) |
+ * | `meta.llama3`, `meta.llama4` | Llama `generation` response                      |
+ * | `mistral.`                | Mistral `outputs` (or `choices`, with a tool call for `tool_choice: "any"`, for a `messages` body) |
+ * | `amazon.titan-embed-text`, `amazon.titan-embed-g1-text`, `amazon.titan-embed-image` | Titan embedding |
+ * | `cohere.embed`            | Cohere embeddings                                   |
+ * | `amazon.nova-2-multimodal-embeddings` | Nova embeddings                         |
+ *
+ * These are the families AWS lists for batch inference (its batch model
+ * table and the batch quota names, plus Cohere Embed, which no stored AWS list
+ * shows); other models, Claude 2 and Nova Canvas
+ * among them, get no InvokeModel job. Embedding vectors hold at most 8
+ * values whatever size is asked, to keep files small.
  *
  * Jobs with `modelInvocationType: "Converse"` get Converse responses for any
- * model. Replies are a pure function of the input: the text is
+ * model (a Converse job's `outputConfig.textFormat` is answered with JSON that
+ * fits the schema). Replies are a pure function of the input: the text is
  * `Emulated reply to: <first 60 characters of the last user text>`, input
  * tokens are `ceil(length of JSON.stringify(modelInput) / 4)`, output tokens
  * the word count of the reply (0 for embeddings).
@@ -63,11 +72,24 @@ export type RecordOutcome =
   | { ok: false; error: { errorCode: number; errorMessage: string } };
 
 const FAMILY_PREFIXES: [string, ModelFamily][] = [
-  ["anthropic.", "anthropic"],
-  ["amazon.nova-", "nova"],
-  ["meta.llama", "llama"],
+  ["anthropic.claude-3", "anthropic"],
+  ["anthropic.claude-sonnet-4", "anthropic"],
+  ["anthropic.claude-opus-4", "anthropic"],
+  ["anthropic.claude-haiku-4", "anthropic"],
+  ["amazon.nova-micro", "nova"],
+  ["amazon.nova-lite", "nova"],
+  ["amazon.nova-pro", "nova"],
+  ["amazon.nova-premier", "nova"],
+  ["amazon.nova-2-lite", "nova"],
+  ["amazon.nova-2-pro", "nova"],
+  ["amazon.nova-2-multimodal-embeddings", "nova-embed"],
+  ["meta.llama3", "llama"],
+  ["meta.llama4", "llama"],
   ["mistral.", "mistral"],
   ["amazon.titan-embed-text", "titan-embed"],
+  ["amazon.titan-embed-g1-text", "titan-embed"],
+  ["amazon.titan-embed-image", "titan-embed"],
+  ["cohere.embed", "cohere-embed"],
 ];
 
 /**
