@@ -185,6 +185,16 @@ Deno.test("POST /v1/files refuses bad input with the line number and stores noth
       const body = await expectError(text, 400, /^Line 4: not valid JSON/);
       assert.equal(body.line, 4);
     });
+    await t.step("max_tokens above the model's output limit", async () => {
+      for (const field of ["max_tokens", "max_completion_tokens"]) {
+        const lines = good.filter(Boolean).map((l) => JSON.parse(l));
+        lines[2].body[field] = 10_000_000;
+        delete lines[2].body[field === "max_tokens" ? "max_completion_tokens" : "max_tokens"];
+        const text = lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
+        const body = await expectError(text, 400, /^Line 3: .*(max_tokens|max_completion_tokens)/);
+        assert.equal(body.line, 3);
+      }
+    });
     await t.step("bytes that are not UTF-8, reported in line order", async () => {
       const encode = (lines: string[]) =>
         new TextEncoder().encode(lines.map((l) => l + "\n").join(""));
