@@ -88,8 +88,9 @@ export async function listFiles(
 }
 
 /**
- * Deletes a file: KV record first (so it disappears at once), then its objects.
- * @throws {ApiError} 404 for a file the principal cannot see, 409 while a batch runs on it
+ * Deletes a file: its record first (so it disappears at once), then its objects.
+ * @throws {ApiError} 404 for a file the principal cannot see, 409 while a batch runs on it,
+ *   502 when S3 kept refusing to delete some of its objects
  */
 export async function deleteFile(deps: AppDeps, principal: Principal, id: string) {
   await getFileFor(deps, principal, id);
@@ -107,8 +108,15 @@ export async function deleteFile(deps: AppDeps, principal: Principal, id: string
     const deployment = deploymentAt(deps.config, file.location);
     await objectStoreFor(deps.aws, deployment).delete(file.location.bucket, file.objectKeys);
   } catch (error) {
-    // The record is gone, so the file is deleted for every client; log the leftovers.
-    log.warn("Cannot delete a deleted file's objects", { fileId: id, error: String(error) });
+    // The record is gone (no client sees the file any more), but its bytes may not be:
+    // say so instead of `deleted: true`.
+    log.error("Cannot delete a deleted file's objects", { fileId: id, error: String(error) });
+    throw new ApiError(
+      502,
+      `File ${id} is no longer listed, but its S3 objects could not all be deleted: ` +
+        `${(error as Error).message}`,
+      { param: "file_id", code: "storage_delete_failed", cause: error },
+    );
   }
   return { id, object: "file" as const, deleted: true };
 }

@@ -4,8 +4,8 @@
  * deployment has a key.
  * @module
  */
+import { deleteObjects } from "./delete_objects.ts";
 import {
-  DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -207,15 +207,6 @@ export class ObjectStore {
       if (!key.endsWith("/")) keys.push(key);
       else for await (const obj of this.list(bucket, key)) keys.push(obj.key);
     }
-    for (let i = 0; i < keys.length; i += 1000) {
-      const chunk = keys.slice(i, i + 1000);
-      if (chunk.length === 0) continue;
-      await this.#s3.send(
-        new DeleteObjectsCommand({
-          Bucket: bucket,
-          Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
-        }),
-      );
-    }
+    await deleteObjects(this.#s3, bucket, keys);
   }
 }

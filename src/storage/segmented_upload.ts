@@ -9,19 +9,15 @@
  * buffers, reused, as in a multipart upload.
  * @module
  */
-import {
-  DeleteObjectsCommand,
-  PutObjectCommand,
-  type PutObjectCommandInput,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { log } from "../log.ts";
+import { deleteObjects } from "./delete_objects.ts";
+import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { crc32 } from "node:zlib";
 import { FIRST_BUFFER_BYTES, UploadLifecycle } from "./upload_lifecycle.ts";
 
 /**
  * The CRC32 of `bytes` as S3 wants it in `x-amz-checksum-crc32`: base64 of
- * the four big-endian bytes. S3 checks it; the S3 client then signs the
- * request without hashing the body (`src/aws/clients.ts`).
+ * the four big-endian bytes. S3 checks it against the bytes it stored.
  */
 export function crc32Base64(bytes: Uint8Array): string {
   const crc = crc32(bytes) >>> 0;
@@ -216,16 +212,10 @@ export class SegmentedUpload extends UploadLifecycle {
   protected async discardStored(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.race(this.#inFlight);
     this.#release();
-    const keys = this.keys;
-    // DeleteObjects takes up to 1,000 keys (8 GB of segments).
-    for (let i = 0; i < keys.length; i += 1000) {
-      await this.#s3.send(
-        new DeleteObjectsCommand({
-          Bucket: this.#params.Bucket,
-          Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
-        }),
-      ).catch(() => {});
-    }
+    // The upload's own failure is what the caller hears; objects left are logged for the sweep.
+    await deleteObjects(this.#s3, this.#params.Bucket, this.keys).catch((error) =>
+      log.error("Cannot remove a failed upload's objects", { error: String(error) })
+    );
   }
 
   #release(): void {

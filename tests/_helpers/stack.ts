@@ -79,6 +79,11 @@ export interface Stack {
    * matches, after the server acted on it; resolves once such a request came.
    */
   holdResponse(service: "s3" | "bedrock", match: RequestMatch): Promise<void>;
+  /**
+   * Answers the next `times` matching S3 requests with `respond(body)`
+   * instead of forwarding them (a fault S3 can really give).
+   */
+  overrideS3(match: RequestMatch, respond: (body: string) => Response, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -119,6 +124,12 @@ interface Hold {
   reached: () => void;
 }
 
+interface Override {
+  match: RequestMatch;
+  respond: (body: string) => Response;
+  times: number;
+}
+
 /**
  * Starts a proxy that records every request and forwards it to `target`. A
  * request that matches a hold is forwarded (the server acts on it), but its
@@ -127,6 +138,7 @@ interface Hold {
  */
 function startRecordingProxy(target: string, seen: S3Request[]) {
   const holds: Hold[] = [];
+  const overrides: Override[] = [];
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
@@ -140,6 +152,11 @@ function startRecordingProxy(target: string, seen: S3Request[]) {
       headers,
     };
     seen.push(request);
+    const override = overrides.find((o) => o.times > 0 && o.match(request));
+    if (override) {
+      override.times--;
+      return override.respond(await req.text());
+    }
     const res = await fetch(target + url.pathname + url.search, {
       method: req.method,
       headers: req.headers,
@@ -158,6 +175,9 @@ function startRecordingProxy(target: string, seen: S3Request[]) {
   });
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
+    override(match: RequestMatch, respond: (body: string) => Response, times: number) {
+      overrides.push({ match, respond, times });
+    },
     hold(match: RequestMatch): Promise<void> {
       return new Promise((reached) => holds.push({ match, reached }));
     },
@@ -270,6 +290,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     startBatchgate: start,
     stopBatchgate: stop,
+    overrideS3(match, respond, times = Infinity) {
+      proxy.override(match, respond, times);
+    },
     holdResponse(service, match) {
       return (service === "s3" ? proxy : bedrockProxy).hold(match);
     },

@@ -447,3 +447,45 @@ Deno.test("a 20 MB upload to Batchgate as deployed streams to S3 as folders of o
     await stack.close();
   }
 });
+
+Deno.test("DELETE /v1/files/{id} reads DeleteObjects' per-key errors: retries, then reports", async (t) => {
+  const stack = await startStack();
+  const isDelete = (r: { method: string; search: string }) =>
+    r.method === "POST" && r.search.includes("delete");
+  // S3 answers 200 and refuses each key inside the body, as it does for AccessDenied.
+  const refuseEach = (body: string) =>
+    new Response(
+      `<?xml version="1.0" encoding="UTF-8"?><DeleteResult>${
+        [...body.matchAll(/<Key>(.*?)<\/Key>/g)].map((m) =>
+          `<Error><Key>${
+            m[1]
+          }</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`
+        ).join("")
+      }</DeleteResult>`,
+      { status: 200, headers: { "content-type": "application/xml" } },
+    );
+  try {
+    const client = stack.client();
+    await t.step("one refusal is retried and the objects are gone", async () => {
+      const file = await uploadJsonl(client, chatLines(3));
+      assert.ok((await listObjectKeys(stack, `batchgate/files/${file.id}/`)).length > 0);
+      stack.overrideS3(isDelete, refuseEach, 1);
+      const deleted = await client.files.delete(file.id);
+      assert.equal(deleted.deleted, true);
+      assert.deepEqual(await listObjectKeys(stack, `batchgate/files/${file.id}/`), []);
+    });
+    await t.step("refusals on every attempt answer an error naming S3's code", async () => {
+      const file = await uploadJsonl(client, chatLines(3));
+      stack.overrideS3(isDelete, refuseEach, 3);
+      const error = await client.files.delete(file.id).then(() => null, (e) => e);
+      assert.ok(error instanceof OpenAI.APIError, String(error));
+      assert.equal(error.status, 502);
+      const body = error.error as Record<string, unknown>;
+      assert.equal(body.code, "storage_delete_failed");
+      assert.match(String(body.message), /AccessDenied/);
+      assert.ok((await listObjectKeys(stack, `batchgate/files/${file.id}/`)).length > 0);
+    });
+  } finally {
+    await stack.close();
+  }
+});
