@@ -176,7 +176,7 @@ export async function uploadFile(
   const staged: StagedObjects[] = [];
   try {
     try {
-      for await (const part of parseMultipart(request.body, boundary)) {
+      for await (const part of parseMultipart(interruptible(request.body), boundary)) {
         switch (part.name) {
           case "purpose":
             purpose = (await readField(part)).trim();
@@ -419,4 +419,29 @@ function singleTarget(field: string | null): string | null {
     );
   }
   return names[0]!;
+}
+
+/**
+ * The request body, with a failed read (the client closed the connection
+ * before the body ended) turned into a 400 `upload_interrupted`: the upload
+ * then fails as bad input does, and what was staged is removed.
+ */
+function interruptible(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        throw badRequest(
+          "Upload interrupted: the connection closed before the request body ended",
+          { code: "upload_interrupted", cause: error },
+        );
+      }
+      if (result.done) controller.close();
+      else controller.enqueue(result.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
