@@ -64,17 +64,45 @@ export async function fileContent(
   file: FileRecord,
 ): Promise<ReadableStream<Uint8Array>> {
   const deployment = deploymentAt(deps.config, file.location);
-  const stream = await objectStoreFor(deps.aws, deployment).read({
-    bucket: file.location.bucket,
-    key: file.contentKey,
-  });
+  let stream: ReadableStream<Uint8Array> | null;
+  try {
+    stream = await objectStoreFor(deps.aws, deployment).read({
+      bucket: file.location.bucket,
+      key: file.contentKey,
+    });
+  } catch (error) {
+    log.error("Cannot read a file's content", { fileId: file.id, error: String(error) });
+    throw new ApiError(503, `Cannot read file ${file.id} from S3 now; try again later`, {
+      type: "server_error",
+      code: "storage_unavailable",
+      cause: error,
+    });
+  }
   if (!stream) {
     throw new ApiError(500, `Cannot read file ${file.id}: its content is missing from storage`, {
       type: "server_error",
       code: "content_missing",
     });
   }
-  return file.contentEncoding ? decompress(stream) : stream;
+  return logBreakOff(file.id, file.contentEncoding ? decompress(stream) : stream);
+}
+
+/** The stream, logging an error that breaks it off (the status line was sent already). */
+function logBreakOff(fileId: string, stream: ReadableStream<Uint8Array>) {
+  const reader = stream.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        log.error("File content broke off mid-body", { fileId, error: String(error) });
+        throw error;
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 /** One page of the principal's files. */

@@ -148,24 +148,33 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * The folder's objects as one stream. The first object is opened before
+   * the stream is returned, so a caller answering HTTP fails before its
+   * status line when S3 cannot be read; a later object's open is retried
+   * before the stream errors (and the caller's body breaks off).
+   */
   async #readFolder(folder: S3Location): Promise<ReadableStream<Uint8Array> | null> {
     const keys: string[] = [];
     for await (const obj of this.list(folder.bucket, folder.key)) keys.push(obj.key);
     if (keys.length === 0) return null;
     keys.sort();
-    let index = 0;
-    let current: ReadableStreamDefaultReader<Uint8Array> | null = null;
+    const open = async (key: string) => {
+      const stream = await this.read({ bucket: folder.bucket, key });
+      if (!stream) {
+        throw new Error(`Cannot read ${s3Uri({ bucket: folder.bucket, key })}: it vanished`);
+      }
+      return stream.getReader();
+    };
+    let current: ReadableStreamDefaultReader<Uint8Array> | null = await open(keys[0]!);
+    let index = 1;
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         while (true) {
           if (!current) {
             if (index === keys.length) return controller.close();
-            const key = keys[index++]!;
-            const stream = await this.read({ bucket: folder.bucket, key });
-            if (!stream) {
-              throw new Error(`Cannot read ${s3Uri({ bucket: folder.bucket, key })}: it vanished`);
-            }
-            current = stream.getReader();
+            current = await withRetries(() => open(keys[index]!));
+            index++;
           }
           const { done, value } = await current.read();
           if (!done) return controller.enqueue(value);
@@ -208,5 +217,19 @@ export class ObjectStore {
       else for await (const obj of this.list(bucket, key)) keys.push(obj.key);
     }
     await deleteObjects(this.#s3, bucket, keys);
+  }
+}
+
+/** Waits before the second and third attempt of a read inside a stream already answered. */
+const READ_RETRY_DELAYS_MS = [200, 1000];
+
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0;; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i >= READ_RETRY_DELAYS_MS.length) throw error;
+      await new Promise((r) => setTimeout(r, READ_RETRY_DELAYS_MS[i]));
+    }
   }
 }

@@ -489,3 +489,52 @@ Deno.test("DELETE /v1/files/{id} reads DeleteObjects' per-key errors: retries, t
     await stack.close();
   }
 });
+
+Deno.test("GET /v1/files/{id}/content during an S3 read outage: 503 before the body, later reads retried", async (t) => {
+  const stack = await startStack();
+  const s3Error = (code: string, status: number) => () =>
+    new Response(
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`,
+      { status, headers: { "content-type": "application/xml" } },
+    );
+  try {
+    const client = stack.client();
+    // Random text compresses badly: the original's zstd is cut into several objects.
+    const random = () => crypto.getRandomValues(new Uint8Array(120)).toHex();
+    const text = chatLines(25_000, { text: random });
+    const file = await uploadJsonl(client, text);
+    const originals = (await listObjectKeys(stack, `batchgate/files/${file.id}/original/`)).sort();
+    assert.ok(originals.length >= 2, `objects: ${originals.join(", ")}`);
+    const objectGet = (key: string) => (r: { method: string; path: string }) =>
+      r.method === "GET" && r.path.endsWith(`/${key}`);
+    const content = () =>
+      fetch(`${stack.url}/v1/files/${file.id}/content`, {
+        headers: { authorization: `Bearer ${STACK_MASTER_KEY}` },
+      });
+
+    await t.step(
+      "a later object failing for a while is read again; the body is whole",
+      async () => {
+        // The SDK tries 3 times; the fourth failure reaches Batchgate, which reads it again.
+        stack.overrideS3(objectGet(originals[1]!), s3Error("InternalError", 500), 4);
+        const res = await content();
+        assert.equal(res.status, 200);
+        assert.equal(await res.text(), text);
+      },
+    );
+
+    await t.step(
+      "the first object unreadable: an OpenAI error, not a 200 that breaks off",
+      async () => {
+        stack.overrideS3(objectGet(originals[0]!), s3Error("SlowDown", 503), 8);
+        const res = await content();
+        const body = await res.json();
+        assert.equal(res.status, 503, JSON.stringify(body));
+        assert.equal(body.error.code, "storage_unavailable");
+        assert.match(body.error.message, new RegExp(file.id));
+      },
+    );
+  } finally {
+    await stack.close();
+  }
+});
