@@ -7,6 +7,7 @@ import type { AppDeps } from "../deps.ts";
 import type { Principal } from "../auth/principal.ts";
 import {
   deleteFileRecord,
+  expiredFileIds,
   type FileRecord,
   getVisibleFile,
   listVisibleFiles,
@@ -36,7 +37,7 @@ export function toOpenAIFile(file: FileRecord): OpenAIFile {
     object: "file",
     bytes: file.bytes,
     created_at: file.createdAt,
-    expires_at: null,
+    expires_at: file.expiresAt ?? null,
     filename: file.filename,
     purpose: file.purpose,
     status: "processed",
@@ -54,8 +55,36 @@ export async function getFileFor(
   id: string,
 ): Promise<FileRecord> {
   const file = await getVisibleFile(deps.store, principal, id);
-  if (!file) throw notFound("file", id, "file_id");
+  if (!file || isExpired(file, deps.clock.now())) throw notFound("file", id, "file_id");
   return file;
+}
+
+/** Whether the file's `expires_at` has passed (the sweep may not have removed it yet). */
+export function isExpired(file: FileRecord, nowMs: number): boolean {
+  return file.expiresAt != null && file.expiresAt * 1000 <= nowMs;
+}
+
+/**
+ * Deletes expired files and their objects, a page per call. A file a
+ * batch still runs on waits for the batch to end.
+ * @returns how many files it deleted
+ */
+export async function sweepExpiredFiles(deps: AppDeps): Promise<number> {
+  let deleted = 0;
+  for (const id of await expiredFileIds(deps.store, Math.floor(deps.clock.now() / 1000))) {
+    const outcome = await deleteFileRecord(deps.store, id);
+    if (outcome.result !== "deleted") continue;
+    deleted++;
+    const file = outcome.file;
+    try {
+      const deployment = deploymentAt(deps.config, file.location);
+      await objectStoreFor(deps.aws, deployment).delete(file.location.bucket, file.objectKeys);
+      log.info("Expired file deleted", { fileId: id });
+    } catch (error) {
+      log.error("Cannot delete an expired file's objects", { fileId: id, error: String(error) });
+    }
+  }
+  return deleted;
 }
 
 /** Streams a file's bytes from S3 (as uploaded, decompressing a stored original). */
@@ -112,7 +141,8 @@ export async function listFiles(
   options: ListPageOptions & { purpose?: string | undefined },
 ) {
   const { files, hasMore } = await listVisibleFiles(deps.store, principal, options);
-  return listPage(files.map(toOpenAIFile), hasMore);
+  const now = deps.clock.now();
+  return listPage(files.filter((f) => !isExpired(f, now)).map(toOpenAIFile), hasMore);
 }
 
 /**

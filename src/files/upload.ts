@@ -172,6 +172,8 @@ export async function uploadFile(
   const fileId = newId("file-");
   let purpose: string | null = null;
   let targetField: string | null = null;
+  let expiresAnchor: string | null = null;
+  let expiresSeconds: string | null = null;
   let ingested: IngestedFile | null = null;
   const staged: StagedObjects[] = [];
   try {
@@ -187,6 +189,12 @@ export async function uploadFile(
           case "extra_body[target_model_names]":
           case "target_model_names[]":
             targetField = joinTargets(targetField, await readField(part));
+            break;
+          case "expires_after[anchor]":
+            expiresAnchor = (await readField(part)).trim();
+            break;
+          case "expires_after[seconds]":
+            expiresSeconds = (await readField(part)).trim();
             break;
           case "extra_body":
             targetField = joinTargets(targetField, targetFromExtraBody(await readField(part)));
@@ -218,6 +226,7 @@ export async function uploadFile(
       throw badRequest("Missing file: send the JSONL as form field 'file'", { param: "file" });
     }
     if (purpose !== "batch") throw wrongPurpose(purpose);
+    const expiresAfter = parseExpiresAfter(expiresAnchor, expiresSeconds);
     const group = singleTarget(targetField) ?? ingested.summary.lineModel;
     if (group === null) {
       throw badRequest(
@@ -270,6 +279,7 @@ export async function uploadFile(
       filename: final.filename,
       bytes: final.summary.bytes,
       createdAt: Math.floor(deps.clock.now() / 1000),
+      expiresAt: expiresAfter === null ? null : Math.floor(deps.clock.now() / 1000) + expiresAfter,
       location: locationOf(target.deployment),
       contentKey: keys.original,
       contentEncoding: "zstd",
@@ -444,4 +454,34 @@ function interruptible(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Ar
     },
     cancel: (reason) => reader.cancel(reason),
   });
+}
+
+/** OpenAI's bounds of `expires_after.seconds`: one hour to 30 days. */
+export const EXPIRES_AFTER_SECONDS = { min: 3600, max: 2_592_000 } as const;
+
+/**
+ * The `expires_after` form fields as seconds after creation, or null when
+ * absent. OpenAI takes one anchor, `created_at`.
+ * @throws {ApiError} 400 naming the field that is wrong
+ */
+export function parseExpiresAfter(anchor: string | null, seconds: string | null): number | null {
+  if (anchor === null && seconds === null) return null;
+  if (anchor !== "created_at") {
+    throw badRequest(
+      `Invalid expires_after.anchor: expected 'created_at', got ${JSON.stringify(anchor)}`,
+      { param: "expires_after.anchor", code: "invalid_value" },
+    );
+  }
+  const value = seconds === null ? NaN : Number(seconds);
+  if (
+    !Number.isInteger(value) || value < EXPIRES_AFTER_SECONDS.min ||
+    value > EXPIRES_AFTER_SECONDS.max
+  ) {
+    throw badRequest(
+      `Invalid expires_after.seconds: expected a whole number from ${EXPIRES_AFTER_SECONDS.min} ` +
+        `to ${EXPIRES_AFTER_SECONDS.max}, got ${JSON.stringify(seconds)}`,
+      { param: "expires_after.seconds", code: "invalid_value" },
+    );
+  }
+  return value;
 }

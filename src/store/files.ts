@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Principal } from "../auth/principal.ts";
-import { fileByOwnerKey, fileByTeamKey, fileKey, prefixes } from "./keys.ts";
+import { fileByOwnerKey, fileByTeamKey, fileExpiryKey, fileKey, prefixes } from "./keys.ts";
 import { commit, commitWithRetry } from "./commit.ts";
 import { canSee, listOwnedIds, type ListPageOptions, ownedPrefixes } from "./owned.ts";
 import type { AtomicWrite, Store, StoreEntry } from "./store.ts";
@@ -47,6 +47,8 @@ export const FileRecord = z.object({
   bytes: z.number().int(),
   /** Unix seconds. */
   createdAt: z.number().int(),
+  /** Unix seconds after which the file is gone (OpenAI's `expires_at`); none when absent. */
+  expiresAt: z.number().int().nullable().optional(),
   location: FileLocation,
   /**
    * S3 key of the bytes `GET /v1/files/{id}/content` returns; a folder when it
@@ -75,7 +77,20 @@ export function fileCreateOps(op: AtomicWrite, file: FileRecord): AtomicWrite {
     .set(fileKey(file.id), file)
     .set(fileByOwnerKey(file.ownerId, file.id), file.id);
   if (file.teamId) op.set(fileByTeamKey(file.teamId, file.id), file.id);
+  if (file.expiresAt) op.set(fileExpiryKey(file.expiresAt, file.id), file.id);
   return op;
+}
+
+/** Ids of files whose `expiresAt` is at or before `nowSeconds`, oldest first. */
+export async function expiredFileIds(
+  store: Store,
+  nowSeconds: number,
+  limit = 100,
+): Promise<string[]> {
+  const ids: string[] = [];
+  const selector = { prefix: ["file_expiry"], end: fileExpiryKey(nowSeconds + 1, "") };
+  for await (const entry of store.list<string>(selector, { limit })) ids.push(entry.value);
+  return ids;
 }
 
 /** Stores a new file record. */
@@ -153,6 +168,7 @@ export async function deleteFileRecord(
     const op = store.atomic().check(entry).delete(fileKey(id))
       .delete(fileByOwnerKey(file.ownerId, id));
     if (file.teamId) op.delete(fileByTeamKey(file.teamId, id));
+    if (file.expiresAt) op.delete(fileExpiryKey(file.expiresAt, id));
     return commit(op);
   });
   return outcome;

@@ -41,6 +41,13 @@ export const fileByOwnerKey = (ownerId: string, fileId: string): StoreKey => [
   ownerId,
   fileId,
 ];
+/** Index: files by when they expire (Unix seconds), for the sweep. */
+export const fileExpiryKey = (expiresAt: number, fileId: string): StoreKey => [
+  "file_expiry",
+  // Zero-padded, so key order is time order.
+  String(expiresAt).padStart(12, "0"),
+  fileId,
+];
 /** Index: files of a team. */
 export const fileByTeamKey = (teamId: string, fileId: string): StoreKey => [
   "file_by_team",

@@ -8,6 +8,7 @@
 import type { AppDeps } from "../deps.ts";
 import { log } from "../log.ts";
 import { type PollCycleStats, runPollCycle } from "../batches/lifecycle.ts";
+import { sweepExpiredFiles } from "../files/files.ts";
 
 /** Polls Bedrock for unfinished batches until stopped. */
 export class Poller {
@@ -52,8 +53,12 @@ export class Poller {
   }
 
   /** Runs one poll cycle now. */
-  runCycle(): Promise<PollCycleStats> {
-    return runPollCycle(this.#deps);
+  async runCycle(): Promise<PollCycleStats> {
+    const stats = await runPollCycle(this.#deps);
+    await sweepExpiredFiles(this.#deps).catch((error) =>
+      log.error("Cannot sweep expired files", { error: String(error) })
+    );
+    return stats;
   }
 }
 

@@ -46,6 +46,8 @@ Deno.test("POST /v1/files accepts LiteLLM's curl form and the SDK's forms", asyn
         expires_after: { anchor: "created_at", seconds: 3600 },
       });
       assert.equal(file.status, "processed");
+      assert.equal(file.expires_at, file.created_at + 3600);
+      assert.equal((await stack.client().files.retrieve(file.id)).expires_at, file.expires_at);
       const form = new FormData();
       form.append("purpose", "batch");
       form.append("file", jsonlBlob(chatLines(2)), "b.jsonl");
