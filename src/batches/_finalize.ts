@@ -209,6 +209,9 @@ function outputFileRecord(
     filename: file.filename,
     bytes: 0,
     createdAt: file.createdAt,
+    expiresAt: batch.outputExpiresAfterSeconds
+      ? file.createdAt + batch.outputExpiresAfterSeconds
+      : null,
     location: batch.location,
     contentKey: file.key,
     objectKeys: [file.key],

@@ -31,6 +31,11 @@ export const CreateBatchBody = z.object({
     (m) => !m || Object.keys(m).length <= 16,
     { error: "metadata takes at most 16 pairs" },
   ),
+  /** OpenAI's: when the output and error files expire. */
+  output_expires_after: z.object({
+    anchor: z.literal("created_at", { error: "anchor must be 'created_at'" }),
+    seconds: z.number().int().min(3600).max(2_592_000),
+  }).nullish(),
 }).loose();
 /** A parsed create-batch body. */
 export type CreateBatchBody = z.infer<typeof CreateBatchBody>;
@@ -156,6 +161,7 @@ export async function createBatch(
     endpoint: body.endpoint,
     completionWindow: body.completion_window,
     metadata: body.metadata ?? null,
+    outputExpiresAfterSeconds: body.output_expires_after?.seconds ?? null,
     location: file.location,
     records: input.records,
     nowMs: now,

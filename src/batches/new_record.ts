@@ -16,6 +16,7 @@ export interface NewBatch {
   endpoint: string;
   completionWindow: BatchRecord["completionWindow"];
   metadata: BatchRecord["metadata"];
+  outputExpiresAfterSeconds?: number | null;
   location: BatchRecord["location"];
   records: number;
   /** Creation time in ms. */
@@ -38,6 +39,7 @@ export function newBatchRecord(batch: NewBatch): BatchRecord {
     endpoint: batch.endpoint,
     completionWindow: batch.completionWindow,
     metadata: batch.metadata,
+    outputExpiresAfterSeconds: batch.outputExpiresAfterSeconds ?? null,
     modelGroup: batch.location.modelGroup,
     location: batch.location,
     records: batch.records,

@@ -99,6 +99,8 @@ export const BatchRecord = z.object({
   endpoint: z.string(),
   completionWindow: z.string(),
   metadata: z.record(z.string(), z.string()).nullable(),
+  /** `output_expires_after.seconds`: the output and error files expire this long after creation. */
+  outputExpiresAfterSeconds: z.number().int().nullable().optional(),
   modelGroup: z.string(),
   location: FileLocation,
   records: z.number().int(),

@@ -182,3 +182,33 @@ Deno.test("a batch whose Bedrock input spans several objects runs every record a
     await stack.close();
   }
 });
+
+Deno.test("output_expires_after sets expires_at on the output and error files; out of range is a 400", async () => {
+  const stack = await startStack();
+  try {
+    const client = stack.client();
+    const file = await uploadJsonl(client, chatLines(100));
+    const bad = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: "/v1/chat/completions",
+      completion_window: "24h",
+      output_expires_after: { anchor: "created_at", seconds: 60 },
+    }).then(() => null, (e) => e);
+    assert.ok(bad instanceof OpenAI.APIError, String(bad));
+    assert.equal(bad.status, 400);
+    assert.equal((bad.error as { param: string }).param, "output_expires_after.seconds");
+
+    const batch = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: "/v1/chat/completions",
+      completion_window: "24h",
+      output_expires_after: { anchor: "created_at", seconds: 7200 },
+    });
+    const done = await waitForBatch(client, batch.id);
+    assert.equal(done.status, "completed");
+    const output = await client.files.retrieve(done.output_file_id!);
+    assert.equal(output.expires_at, output.created_at + 7200);
+  } finally {
+    await stack.close();
+  }
+});
