@@ -9,6 +9,7 @@ import {
   deleteFileRecord,
   expiredFileIds,
   type FileRecord,
+  getFileEntry,
   getVisibleFile,
   listVisibleFiles,
 } from "../store/files.ts";
@@ -177,4 +178,42 @@ export async function deleteFile(deps: AppDeps, principal: Principal, id: string
     );
   }
   return { id, object: "file" as const, deleted: true };
+}
+
+/** How long objects under `files/` may exist without a file record (an upload in progress). */
+export const ORPHAN_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * Deletes objects under each deployment's `files/` that no file record
+ * owns and that nothing wrote for {@linkcode ORPHAN_GRACE_MS}: what an
+ * upload killed mid-way (kill -9, a crash) left behind.
+ * @returns how many objects it deleted
+ */
+export async function sweepOrphanObjects(deps: AppDeps): Promise<number> {
+  const now = deps.clock.now();
+  const seen = new Set<string>();
+  let deleted = 0;
+  for (const deployment of deps.config.deployments) {
+    const folder = `${deployment.s3.prefix}files/`;
+    const where = `${deployment.s3.bucket}\n${folder}`;
+    if (seen.has(where)) continue;
+    seen.add(where);
+    const store = objectStoreFor(deps.aws, deployment);
+    const byFile = new Map<string, { keys: string[]; newest: number }>();
+    for await (const obj of store.list(deployment.s3.bucket, folder)) {
+      const fileId = obj.key.slice(folder.length).split("/")[0]!;
+      const group = byFile.get(fileId) ?? { keys: [], newest: 0 };
+      group.keys.push(obj.key);
+      group.newest = Math.max(group.newest, obj.lastModified);
+      byFile.set(fileId, group);
+    }
+    for (const [fileId, group] of byFile) {
+      if (now - group.newest < ORPHAN_GRACE_MS) continue;
+      if ((await getFileEntry(deps.store, fileId)).value) continue;
+      await store.delete(deployment.s3.bucket, group.keys);
+      deleted += group.keys.length;
+      log.info("Orphaned upload objects deleted", { fileId, objects: group.keys.length });
+    }
+  }
+  return deleted;
 }

@@ -193,14 +193,23 @@ export class ObjectStore {
   }
 
   /** Lists objects under a prefix, page by page. */
-  async *list(bucket: string, prefix: string): AsyncGenerator<{ key: string; size: number }> {
+  async *list(
+    bucket: string,
+    prefix: string,
+  ): AsyncGenerator<{ key: string; size: number; lastModified: number }> {
     let token: string | undefined;
     do {
       const res = await this.#s3.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
       );
       for (const obj of res.Contents ?? []) {
-        if (obj.Key) yield { key: obj.Key, size: obj.Size ?? 0 };
+        if (obj.Key) {
+          yield {
+            key: obj.Key,
+            size: obj.Size ?? 0,
+            lastModified: obj.LastModified?.getTime() ?? 0,
+          };
+        }
       }
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);

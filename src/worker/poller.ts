@@ -8,7 +8,7 @@
 import type { AppDeps } from "../deps.ts";
 import { log } from "../log.ts";
 import { type PollCycleStats, runPollCycle } from "../batches/lifecycle.ts";
-import { sweepExpiredFiles } from "../files/files.ts";
+import { ORPHAN_GRACE_MS, sweepExpiredFiles, sweepOrphanObjects } from "../files/files.ts";
 
 /** Polls Bedrock for unfinished batches until stopped. */
 export class Poller {
@@ -17,6 +17,7 @@ export class Poller {
   #cancelTimer: (() => void) | undefined;
   #cycle: Promise<unknown> | null = null;
   #stopped = false;
+  #orphansSweptAt = -Infinity;
 
   /**
    * @param deps the app's dependencies (the clock schedules the cycles)
@@ -58,6 +59,14 @@ export class Poller {
     await sweepExpiredFiles(this.#deps).catch((error) =>
       log.error("Cannot sweep expired files", { error: String(error) })
     );
+    // Listing every upload's objects is not for each cycle: once per grace period is enough.
+    const now = this.#deps.clock.now();
+    if (now - this.#orphansSweptAt >= ORPHAN_GRACE_MS) {
+      this.#orphansSweptAt = now;
+      await sweepOrphanObjects(this.#deps).catch((error) =>
+        log.error("Cannot sweep orphaned upload objects", { error: String(error) })
+      );
+    }
     return stats;
   }
 }
