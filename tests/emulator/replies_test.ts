@@ -1,6 +1,6 @@
 import assert from "assert";
 import { baseModelId, emulateRecord, familyOf } from "../../tools/emulator/replies.ts";
-import { LineSplitStream } from "../../tools/emulator/line_split_stream.ts";
+import { LineStream } from "../../src/storage/lines.ts";
 
 const QUESTION =
   "What is the capital of France? Answer in one word, please, and be brief about it.";
@@ -157,10 +157,11 @@ Deno.test("baseModelId() strips ARNs and cross-region prefixes", () => {
   }
 });
 
-Deno.test("LineSplitStream splits across chunks and drops \\r", async () => {
-  const chunks = ["a\r\nb", "c\n", "\nd"];
+Deno.test("LineStream splits bytes across chunks, keeps empty lines and drops \\r", async () => {
+  const encoder = new TextEncoder();
+  const chunks = ["\uFEFFa\r\nb", "c\n", "\nd"].map((c) => encoder.encode(c));
   const lines: string[] = [];
-  const stream = ReadableStream.from(chunks).pipeThrough(new LineSplitStream());
+  const stream = ReadableStream.from(chunks).pipeThrough(new LineStream());
   for await (const line of stream) lines.push(line);
   assert.deepEqual(lines, ["a", "bc", "", "d"]);
 });

@@ -13,7 +13,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { randomAlnum } from "../../src/ids.ts";
 import type { EmulatedRecord, InputFile, Job, JobInput, RecordCounts } from "./jobs.ts";
-import { LineSplitStream } from "./line_split_stream.ts";
+import { LineStream } from "../../src/storage/lines.ts";
 import { emulateRecord, isSlow } from "./replies.ts";
 import type { ModelInvocationType } from "./shapes.ts";
 
@@ -123,9 +123,8 @@ async function readFile(
     throw new InputError(`Cannot validate job: cannot read input ${uri}: ${describe(error)}`);
   }
   if (!body) throw new InputError(`Cannot validate job: input ${uri} has no body`);
-  const lines = body.transformToWebStream()
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new LineSplitStream());
+  const lines = (body.transformToWebStream() as ReadableStream<Uint8Array>)
+    .pipeThrough(new LineStream());
   let lineNo = 0;
   for await (const line of lines) {
     lineNo++;
